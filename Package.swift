@@ -1,0 +1,136 @@
+// swift-tools-version:6.1
+
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "latchkey",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "auth", targets: ["AuthServer"]),
+        .executable(name: "notes", targets: ["NotesServer"]),
+        .executable(name: "profile", targets: ["ProfileServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    ],
+    targets: [
+        .target(
+            name: "TokenKit",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/TokenKit",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceSupport",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            path: "Shared/ServiceSupport",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AuthService",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
+            path: "Services/Auth/AuthService",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AuthServer",
+            dependencies: [.byName(name: "AuthService")],
+            path: "Services/Auth/AuthServer",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "NotesService",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Notes/NotesService",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "NotesServer",
+            dependencies: [.byName(name: "NotesService")],
+            path: "Services/Notes/NotesServer",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ProfileService",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Services/Profile/ProfileService",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ProfileServer",
+            dependencies: [.byName(name: "ProfileService")],
+            path: "Services/Profile/ProfileServer",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TokenKitTests",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuthServiceTests",
+            dependencies: [
+                .byName(name: "AuthService"),
+                .byName(name: "TokenKit"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

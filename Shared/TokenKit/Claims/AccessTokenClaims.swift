@@ -1,0 +1,90 @@
+import Foundation
+import JWTKit
+
+/// The claims of a Latchkey access token, and nothing else: no e-mail, no profile data.
+///
+/// Times are whole seconds since 1970. `aud` is always an array. `csrf` is present only on tokens
+/// issued to cookie-mode sessions: the base64url SHA-256 of that session's CSRF token.
+public struct AccessTokenClaims: JWTPayload, Equatable {
+    public var issuer: String
+    public var audience: [String]
+    public var subject: UUID
+    public var sessionID: UUID
+    public var tokenID: UUID
+    public var issuedAt: Int64
+    public var notBefore: Int64
+    public var expiresAt: Int64
+    public var csrfHash: String?
+
+    public init(
+        issuer: String,
+        audience: [String],
+        subject: UUID,
+        sessionID: UUID,
+        tokenID: UUID,
+        issuedAt: Int64,
+        notBefore: Int64,
+        expiresAt: Int64,
+        csrfHash: String?
+    ) {
+        self.issuer = issuer
+        self.audience = audience
+        self.subject = subject
+        self.sessionID = sessionID
+        self.tokenID = tokenID
+        self.issuedAt = issuedAt
+        self.notBefore = notBefore
+        self.expiresAt = expiresAt
+        self.csrfHash = csrfHash
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case issuer = "iss"
+        case audience = "aud"
+        case subject = "sub"
+        case sessionID = "sid"
+        case tokenID = "jti"
+        case issuedAt = "iat"
+        case notBefore = "nbf"
+        case expiresAt = "exp"
+        case csrfHash = "csrf"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.issuer = try container.decode(String.self, forKey: .issuer)
+        self.audience = try container.decode([String].self, forKey: .audience)
+        self.subject = try Self.decodeUUID(container, .subject)
+        self.sessionID = try Self.decodeUUID(container, .sessionID)
+        self.tokenID = try Self.decodeUUID(container, .tokenID)
+        self.issuedAt = try container.decode(Int64.self, forKey: .issuedAt)
+        self.notBefore = try container.decode(Int64.self, forKey: .notBefore)
+        self.expiresAt = try container.decode(Int64.self, forKey: .expiresAt)
+        self.csrfHash = try container.decodeIfPresent(String.self, forKey: .csrfHash)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.issuer, forKey: .issuer)
+        try container.encode(self.audience, forKey: .audience)
+        try container.encode(self.subject.uuidString.lowercased(), forKey: .subject)
+        try container.encode(self.sessionID.uuidString.lowercased(), forKey: .sessionID)
+        try container.encode(self.tokenID.uuidString.lowercased(), forKey: .tokenID)
+        try container.encode(self.issuedAt, forKey: .issuedAt)
+        try container.encode(self.notBefore, forKey: .notBefore)
+        try container.encode(self.expiresAt, forKey: .expiresAt)
+        try container.encodeIfPresent(self.csrfHash, forKey: .csrfHash)
+    }
+
+    /// jwt-kit calls this after its own signature check; TokenKit never lets jwt-kit verify, and
+    /// ``AccessTokenVerifier`` checks every claim itself, so there is nothing to do here.
+    public func verify(using algorithm: some JWTAlgorithm) async throws {}
+
+    private static func decodeUUID(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> UUID {
+        let string = try container.decode(String.self, forKey: key)
+        guard let uuid = UUID(uuidString: string) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a UUID")
+        }
+        return uuid
+    }
+}

@@ -1,0 +1,23 @@
+import Hummingbird
+import HummingbirdAuth
+
+/// The context of a route that requires a caller whose session `auth` confirmed in this request:
+/// writes and token re-issue. Its only identity is a ``ConfirmedIdentity``.
+public struct ConfirmedRequestContext<Parent: IdentityRequestContext>: ChildRequestContext {
+    public typealias ParentContext = Parent
+    public var coreContext: CoreRequestContextStorage
+    /// The caller, confirmed active by `auth`.
+    public let identity: ConfirmedIdentity
+    public let maxUploadSize: Int
+
+    public init(context: Parent) throws {
+        guard let confirmed = context.confirmedIdentity else {
+            // Reached only when a route group skips the confirmation middleware: fail closed.
+            if context.identity == nil { throw BearerChallenge.missingTokenProblem() }
+            throw Problem(.internalError, detail: "The session was not confirmed.")
+        }
+        self.coreContext = context.coreContext
+        self.identity = confirmed
+        self.maxUploadSize = context.maxUploadSize
+    }
+}

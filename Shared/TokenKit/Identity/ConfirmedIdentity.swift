@@ -1,0 +1,19 @@
+import Foundation
+
+/// A caller whose session `auth` confirmed active during this very request.
+///
+/// Only ``SessionConfirmationMiddleware`` can make one (the initializer is internal to TokenKit),
+/// so a handler that takes a ``ConfirmedRequestContext`` cannot run without that check.
+public struct ConfirmedIdentity: Sendable {
+    /// The locally verified identity that was confirmed.
+    public let local: LocalIdentity
+
+    init(confirming local: LocalIdentity) {
+        self.local = local
+    }
+
+    /// The user id (`sub`).
+    public var userID: UUID { self.local.userID }
+    /// The session id (`sid`).
+    public var sessionID: UUID { self.local.sessionID }
+}

@@ -1,0 +1,114 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// The resource services' copy of the auth service's public keys.
+///
+/// Loads at start (``run()`` retries until the first load succeeds), refreshes in the background
+/// as the response's `max-age` says, refetches when a token names an unknown `kid` but at most
+/// once per ``unknownKeyRefetchInterval``, and keeps serving the keys it has while `auth` is
+/// unreachable. Concurrent callers share one fetch.
+public actor JWKSCache: VerificationKeyProvider, Service {
+    private let fetcher: any JWKSFetcher
+    private let logger: Logger
+    private let clock = ContinuousClock()
+    /// The shortest time between two fetches caused by unknown key ids.
+    public let unknownKeyRefetchInterval: Duration
+    private let refreshBounds: ClosedRange<Duration>
+
+    private var keys: [String: VerificationKey] = [:]
+    private var loaded = false
+    private var nextRefresh: Duration = .seconds(60)
+    private var lastUnknownKeyFetch: ContinuousClock.Instant?
+    private var inFlight: Task<Void, any Error>?
+    private let refreshFailures = Counter(label: "latchkey_jwks_refresh_failures_total")
+
+    /// - Parameters:
+    ///   - fetcher: where the key set comes from.
+    ///   - unknownKeyRefetchInterval: at most one refetch for unknown `kid`s per this interval.
+    ///   - refreshBounds: the background refresh period is the response's `max-age`, clamped here.
+    public init(
+        fetcher: any JWKSFetcher,
+        logger: Logger,
+        unknownKeyRefetchInterval: Duration = .seconds(30),
+        refreshBounds: ClosedRange<Duration> = .seconds(1)...(.seconds(300))
+    ) {
+        self.fetcher = fetcher
+        self.logger = logger
+        self.unknownKeyRefetchInterval = unknownKeyRefetchInterval
+        self.refreshBounds = refreshBounds
+    }
+
+    /// Whether at least one fetch has succeeded; `/readyz` waits for it.
+    public var isLoaded: Bool { self.loaded }
+
+    /// The key ids currently cached.
+    public var keyIDs: Set<String> { Set(self.keys.keys) }
+
+    public func verificationKey(for kid: String) async -> VerificationKey? {
+        if let key = self.keys[kid] { return key }
+        let now = self.clock.now
+        if let last = self.lastUnknownKeyFetch, now < last.advanced(by: self.unknownKeyRefetchInterval) {
+            return nil
+        }
+        self.lastUnknownKeyFetch = now
+        self.logger.info("Unknown key id; refetching JWKS", metadata: ["token.kid": .string(kid)])
+        try? await self.refresh()
+        return self.keys[kid]
+    }
+
+    /// Fetches the key set now, sharing a fetch already under way. On failure the cached keys stay.
+    public func refresh() async throws {
+        if let inFlight = self.inFlight {
+            return try await inFlight.value
+        }
+        let task = Task { try await self.fetchAndStore() }
+        self.inFlight = task
+        defer { self.inFlight = nil }
+        try await task.value
+    }
+
+    private func fetchAndStore() async throws {
+        do {
+            let document = try await self.fetcher.fetch()
+            let fetched = document.keySet.verificationKeys()
+            let withdrawn = Set(self.keys.keys).subtracting(fetched.keys)
+            self.keys = fetched
+            self.loaded = true
+            let maxAge = Duration.seconds(document.maxAgeSeconds ?? 60)
+            self.nextRefresh = min(max(maxAge, self.refreshBounds.lowerBound), self.refreshBounds.upperBound)
+            self.logger.debug(
+                "JWKS refreshed",
+                metadata: ["jwks.keys": .stringConvertible(fetched.count), "jwks.withdrawn": .stringConvertible(withdrawn.count)]
+            )
+        } catch {
+            self.refreshFailures.increment()
+            self.logger.warning("JWKS fetch failed; keeping cached keys", metadata: ["error": .string(String(describing: error))])
+            throw error
+        }
+    }
+
+    /// Loads the keys (retrying with backoff until the first success), then refreshes them periodically
+    /// until graceful shutdown.
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await self.refreshUntilCancelled()
+        }
+    }
+
+    private func refreshUntilCancelled() async throws {
+        var backoff = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            let wait: Duration
+            do {
+                try await self.refresh()
+                wait = self.nextRefresh
+                backoff = .milliseconds(200)
+            } catch {
+                wait = backoff
+                backoff = min(backoff * 2, .seconds(5))
+            }
+            try await Task.sleep(for: wait)
+        }
+    }
+}
