@@ -1,0 +1,48 @@
+# Latchkey — developer entry points. `make` (or `make help`) lists the targets.
+#
+# Each target documented with a trailing `## description` shows up in `make help`.
+
+SWIFT ?= swift
+# Extra flags for `swift build` and `swift test` alike (e.g. SWIFT_BUILD_FLAGS="-c release").
+SWIFT_BUILD_FLAGS ?=
+# Extra flags for `swift test` only (e.g. SWIFT_TEST_FLAGS="--filter TokenKitTests").
+SWIFT_TEST_FLAGS ?=
+FORMAT_PATHS := Package.swift Shared Services Tests
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+.PHONY: help
+help: ## List the targets
+	@echo "usage: make TARGET [SWIFT_BUILD_FLAGS=...] [SWIFT_TEST_FLAGS=...]"
+	@echo
+	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_.-]+:.*## / { printf "  %-12s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+# ---------------------------------------------------------------------------
+# Build, test, format
+# ---------------------------------------------------------------------------
+
+.PHONY: build
+build: ## Build all products (swift build)
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+.PHONY: test
+test: ## Build tests, then run them against a throwaway PostgreSQL (or DATABASE_URL if set)
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_FLAGS)
+	Scripts/with-test-postgres.sh $(SWIFT) test --skip-build $(SWIFT_BUILD_FLAGS) $(SWIFT_TEST_FLAGS)
+
+.PHONY: format
+format: ## Reformat sources in place (swift format, config in .swift-format)
+	$(SWIFT) format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+.PHONY: lint
+lint: ## Check formatting without changing files (fails on any finding)
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
+
+.PHONY: clean
+clean: ## Remove build artifacts (swift package clean)
+	$(SWIFT) package clean
+
+# ---------------------------------------------------------------------------
+# Local services & benchmarks (up, down, logs, bench) — to be added here.
+# ---------------------------------------------------------------------------
