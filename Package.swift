@@ -76,7 +76,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AuthServer",
-            dependencies: [.byName(name: "AuthService")],
+            dependencies: [.byName(name: "AuthService"), .byName(name: "ServiceSupport"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Auth/AuthServer",
             swiftSettings: swiftSettings
         ),

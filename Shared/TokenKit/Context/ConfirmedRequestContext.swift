@@ -1,14 +1,17 @@
 import Hummingbird
+import NIOCore
 import HummingbirdAuth
 
 /// The context of a route that requires a caller whose session `auth` confirmed in this request:
 /// writes and token re-issue. Its only identity is a ``ConfirmedIdentity``.
-public struct ConfirmedRequestContext<Parent: IdentityRequestContext>: ChildRequestContext {
+public struct ConfirmedRequestContext<Parent: IdentityRequestContext>: ChildRequestContext, RemoteAddressRequestContext {
     public typealias ParentContext = Parent
     public var coreContext: CoreRequestContextStorage
     /// The caller, confirmed active by `auth`.
     public let identity: ConfirmedIdentity
     public let maxUploadSize: Int
+    /// The peer address, when the parent context knows it.
+    public let remoteAddress: SocketAddress?
 
     public init(context: Parent) throws {
         guard let confirmed = context.confirmedIdentity else {
@@ -19,5 +22,6 @@ public struct ConfirmedRequestContext<Parent: IdentityRequestContext>: ChildRequ
         self.coreContext = context.coreContext
         self.identity = confirmed
         self.maxUploadSize = context.maxUploadSize
+        self.remoteAddress = (context as? any RemoteAddressRequestContext)?.remoteAddress
     }
 }

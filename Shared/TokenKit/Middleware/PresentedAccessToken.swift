@@ -2,14 +2,16 @@ import Foundation
 import Hummingbird
 
 /// The access token a request presents: from `Authorization: Bearer` first, else from the access cookie.
-struct PresentedAccessToken {
-    let token: String
-    let transport: TokenTransport
+public struct PresentedAccessToken: Sendable {
+    /// The token as presented; never logged.
+    public let token: String
+    /// Where it came from.
+    public let transport: TokenTransport
 
     /// Nil when the request carries no access token at all. An `Authorization` header of another
     /// scheme is not ours and is ignored; a `Bearer` header with an empty token is presented as-is
     /// and fails verification.
-    init?(request: Request, cookieName: String) {
+    public init?(request: Request, cookieName: String) {
         if let authorization = request.headers[.authorization] {
             let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
             if let scheme = parts.first, scheme.lowercased() == "bearer" {

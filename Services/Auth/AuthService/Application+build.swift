@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceSupport
+import TokenKit
+
+/// Builds the auth service: its database client, migrations and signing keys (before the server
+/// starts), the key maintenance service, and the router with every endpoint of the contract.
+///
+/// - Parameters:
+///   - settings: the service's settings.
+///   - logger: the service's logger.
+///   - registry: the Prometheus registry `/metrics` renders.
+///   - clock: the source of "now" (tests move it).
+public func buildApplication(
+    settings: AuthSettings,
+    logger: Logger,
+    registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+    clock: AuthClock = .system
+) async throws -> some ApplicationProtocol {
+    let postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
+    let keys = DerivedKeys(secret: settings.secretKey)
+    let policy = SessionPolicy(settings: settings)
+    let sealer = SigningKeySealer(key: keys.signingKeySeal)
+    let ring = SigningKeyRing(client: postgres, sealer: sealer, clock: clock, logger: logger)
+    let rotator = SigningKeyRotator(
+        client: postgres,
+        sealer: sealer,
+        rotationPeriod: TimeInterval(settings.signingKeyRotation),
+        publicationLead: TimeInterval(2 * settings.jwksMaxAge),
+        accessTokenLifetime: TimeInterval(settings.accessTokenTTL),
+        logger: logger
+    )
+    let maintenance = SigningKeyMaintenanceService(
+        rotator: rotator,
+        ring: ring,
+        interval: .seconds(min(max(settings.signingKeyRotation / 4, 1), 60)),
+        clock: clock,
+        logger: logger
+    )
+    let components = AuthComponents(settings: settings, postgres: postgres, keys: keys, ring: ring, policy: policy, clock: clock, logger: logger)
+    let router = try await components.makeRouter(registry: registry)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.common.host, port: settings.common.port), serverName: nil),
+        services: [postgres, maintenance],
+        logger: logger
+    )
+    app.beforeServerStarts {
+        try await MigrationRunner(migrations: AuthMigrations.all, lockKey: AuthMigrations.lockKey).migrate(client: postgres, logger: logger)
+        try await rotator.ensureKeys(now: clock.now())
+        try await ring.reload()
+    }
+    return app
+}

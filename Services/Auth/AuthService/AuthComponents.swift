@@ -1,0 +1,128 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import Prometheus
+import ServiceSupport
+import TokenKit
+
+/// The auth service's parts, wired together: repositories, services and controllers.
+struct AuthComponents: Sendable {
+    let settings: AuthSettings
+    let postgres: PostgresClient
+    let keys: DerivedKeys
+    let ring: SigningKeyRing
+    let policy: SessionPolicy
+    let clock: AuthClock
+    let logger: Logger
+
+    /// The router with health routes, the public API and the internal API.
+    func makeRouter(registry: PrometheusCollectorRegistry) async throws -> Router<ServiceRequestContext> {
+        let accounts = AccountRepository(client: self.postgres, logger: self.logger)
+        let sessions = SessionRepository(client: self.postgres, logger: self.logger)
+        let revocations = RevocationRepository(logger: self.logger)
+        let hasher = PasswordHasher(cost: self.settings.bcryptCost)
+        let throttle = LoginThrottle(
+            repository: LoginFailureRepository(client: self.postgres, logger: self.logger),
+            perEmail: self.settings.loginFailuresPerEmail,
+            perClient: self.settings.loginFailuresPerClient,
+            window: TimeInterval(self.settings.loginFailureWindow)
+        )
+        let refreshCodec = RefreshTokenCodec(key: self.keys.refreshToken)
+        let csrfTokens = SessionCSRFToken(key: self.keys.csrf)
+        let issuer = TokenIssuer(
+            ring: self.ring,
+            refreshTokens: refreshCodec,
+            csrfTokens: csrfTokens,
+            issuer: self.settings.common.issuer,
+            audience: self.settings.audience,
+            policy: self.policy,
+            clock: self.clock
+        )
+        let verifier = AccessTokenVerifier(
+            policy: VerificationPolicy(issuer: self.settings.common.issuer, audiences: Set(self.settings.audience)),
+            keys: self.ring,
+            now: { [clock] in clock.epochSeconds }
+        )
+        let cookies = TokenCookies(secure: self.settings.common.cookieSecure)
+        let responses = TokenResponses(cookies: cookies)
+        let addresses = ClientAddressResolver(trustedProxies: self.settings.trustedProxies)
+        let authenticator = AccessTokenAuthenticator<ServiceRequestContext>(verifier: verifier, cookieNames: cookies.names)
+        let checker = DatabaseSessionStatusChecker(sessions: sessions, clock: self.clock)
+
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        HealthRoutes<ServiceRequestContext>(registry: registry) { [postgres, ring] in
+            guard await ring.hasActiveKey else { return false }
+            return (try? await postgres.query("SELECT 1")) != nil
+        }
+        .register(on: router)
+        let confirmed = router.confirmedGroup(authenticator: authenticator, checker: checker)
+
+        AccountController(
+            accounts: AccountService(
+                client: self.postgres,
+                accounts: accounts,
+                revocations: revocations,
+                hasher: hasher,
+                throttle: throttle,
+                clock: self.clock,
+                logger: self.logger
+            ),
+            addresses: addresses
+        )
+        .addRoutes(to: router, confirmed: confirmed)
+        SessionController(
+            login: LoginService(
+                accounts: accounts,
+                sessions: sessions,
+                throttle: throttle,
+                hasher: hasher,
+                dummyHash: try await hasher.hash("latchkey: no account has this password"),
+                issuer: issuer,
+                csrfTokens: csrfTokens,
+                policy: self.policy,
+                clock: self.clock,
+                logger: self.logger
+            ),
+            refresh: RefreshService(
+                client: self.postgres,
+                sessions: sessions,
+                revocations: revocations,
+                codec: refreshCodec,
+                issuer: issuer,
+                policy: self.policy,
+                clock: self.clock,
+                logger: self.logger
+            ),
+            revocation: SessionRevocationService(client: self.postgres, revocations: revocations, clock: self.clock, logger: self.logger),
+            sessions: sessions,
+            responses: responses,
+            addresses: addresses,
+            clock: self.clock
+        )
+        .addRoutes(to: router, confirmed: confirmed)
+        ReissueController(
+            reissue: ReissueService(
+                verifier: verifier,
+                client: self.postgres,
+                sessions: sessions,
+                issuer: issuer,
+                policy: self.policy,
+                clock: self.clock,
+                logger: self.logger
+            ),
+            responses: responses,
+            policy: self.policy
+        )
+        .addRoutes(to: router)
+        JWKSController(ring: self.ring, maxAge: self.settings.jwksMaxAge).addRoutes(to: router)
+        IntrospectionController(
+            introspection: IntrospectionService(verifier: verifier, sessions: sessions, clock: self.clock),
+            clients: IntrospectionClients(self.settings.introspectionClients)
+        )
+        .addRoutes(to: router)
+        return router
+    }
+}

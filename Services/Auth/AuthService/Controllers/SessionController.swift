@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import ServiceSupport
+import TokenKit
+
+/// Login, refresh, the sessions list, logout and revocations under `/v1/sessions`.
+struct SessionController: Sendable {
+    let login: LoginService
+    let refresh: RefreshService
+    let revocation: SessionRevocationService
+    let sessions: SessionRepository
+    let responses: TokenResponses
+    let addresses: ClientAddressResolver
+    let clock: AuthClock
+
+    func addRoutes(
+        to router: some RouterMethods<ServiceRequestContext>,
+        confirmed: RouterGroup<ConfirmedRequestContext<ServiceRequestContext>>
+    ) {
+        router.post("/v1/sessions", use: self.create)
+        router.post("/v1/sessions/refresh", use: self.rotate)
+        confirmed.get("/v1/sessions", use: self.list)
+        confirmed.delete("/v1/sessions/current", use: self.logout)
+        confirmed.delete("/v1/sessions/{id}", use: self.revokeOne)
+        confirmed.delete("/v1/sessions", use: self.revokeAll)
+    }
+
+    /// Logs in: 201 with tokens in the body, or as cookies with `Token-Transport: cookie`.
+    @Sendable func create(request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: CredentialsRequest.self, context: context)
+        let email = EmailAddress.normalize(body.email)
+        var validator = FieldValidator()
+        validator.require(!email.isEmpty, field: "email", "is required")
+        validator.length(of: email, field: "email", in: 1...254)
+        validator.require(!body.password.isEmpty, field: "password", "is required")
+        validator.length(of: body.password, field: "password", in: 1...1024)
+        try validator.validate()
+        let info = LoginRequestInfo(
+            clientAddress: self.addresses.clientAddress(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .xForwardedFor]),
+            userAgent: request.headers[.userAgent].map { String($0.prefix(512)) }
+        )
+        let transport = TokenResponses.requestedTransport(request)
+        let tokens = try await self.login.login(email: email, password: body.password, info: info, transport: transport)
+        return try self.responses.session(tokens, transport: transport, status: .created)
+    }
+
+    /// Rotates the refresh token from the body, else from the refresh cookie (cookie answers in cookies).
+    @Sendable func rotate(request: Request, context: ServiceRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(as: RefreshRequest.self, context: context, emptyBody: RefreshRequest(refreshToken: nil))
+        let cookieToken = request.cookies[self.responses.cookies.names.refresh]?.value
+        guard let token = body.refreshToken ?? cookieToken, !token.isEmpty else {
+            throw Problem(.refreshTokenInvalid, detail: "No refresh token was presented; log in.")
+        }
+        let byCookie = body.refreshToken == nil
+        let transport = byCookie ? .cookie : TokenResponses.requestedTransport(request)
+        let csrf = byCookie ? CSRFEvidence(request: request, cookieNames: self.responses.cookies.names) : nil
+        do {
+            let tokens = try await self.refresh.refresh(token: token, csrf: csrf, transport: transport)
+            return try self.responses.session(tokens, transport: transport, status: .ok)
+        } catch let problem as Problem where problem.type == .sessionEnded {
+            throw self.responses.clearingCookies(problem)
+        }
+    }
+
+    /// The caller's active sessions, the current one marked.
+    @Sendable func list(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
+        let sessions = try await self.sessions.listActive(accountID: context.identity.userID, now: self.clock.now())
+        let items = sessions.map { SessionListResponse.Item($0, currentSessionID: context.identity.sessionID) }
+        return try JSONResponse.make(SessionListResponse(items: items))
+    }
+
+    /// Logs out this session and clears the cookies: 204.
+    @Sendable func logout(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
+        let identity = context.identity
+        if identity.local.transport == .cookie {
+            let evidence = CSRFEvidence(request: request, cookieNames: self.responses.cookies.names)
+            guard let session = try await self.sessions.find(id: identity.sessionID), evidence.matches(storedHash: session.csrfHash) else {
+                throw Problem(.csrfFailed, detail: "Send the value of the csrf cookie in the X-CSRF-Token header.")
+            }
+        }
+        _ = try await self.revocation.revoke(sessionID: identity.sessionID, ownedBy: identity.userID, reason: .logout)
+        return self.responses.noContentClearingCookies()
+    }
+
+    /// Revokes one of the caller's own sessions: 204, or 404 when it is not one of theirs.
+    @Sendable func revokeOne(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+            try await self.revocation.revoke(sessionID: id, ownedBy: context.identity.userID, reason: .revokedByUser)
+        else {
+            throw Problem.notFound("No active session of yours has this id.")
+        }
+        return id == context.identity.sessionID ? self.responses.noContentClearingCookies() : JSONResponse.noContent()
+    }
+
+    /// Revokes all the caller's sessions, or all but this one with `?keep_current=true`: 204.
+    @Sendable func revokeAll(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
+        let keepCurrent: Bool
+        switch request.uri.queryParameters.get("keep_current") {
+        case nil, "false": keepCurrent = false
+        case "true": keepCurrent = true
+        default: throw Problem.validation(field: "keep_current", "must be true or false")
+        }
+        let identity = context.identity
+        _ = try await self.revocation.revokeAll(
+            accountID: identity.userID,
+            keeping: keepCurrent ? identity.sessionID : nil,
+            reason: .revokedAll
+        )
+        return keepCurrent ? JSONResponse.noContent() : self.responses.noContentClearingCookies()
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TokenKit
+
+/// Auth's in-memory copy of the signing keys in the database: which key signs now, and which
+/// public keys are published and accepted.
+///
+/// Every replica loads the same rows, and a key's activation time is data, so all replicas switch
+/// to a new key at the same moment without talking to each other.
+actor SigningKeyRing: VerificationKeyProvider {
+    /// One unsealed key with its schedule.
+    struct Entry: Sendable {
+        let key: SigningKey
+        let signer: AccessTokenSigner
+        let activatesAt: Date
+    }
+
+    private let client: PostgresClient
+    private let repository: SigningKeyRepository
+    private let sealer: SigningKeySealer
+    private let clock: AuthClock
+    private let logger: Logger
+    private var entries: [Entry] = []
+    private var lastReload: Date = .distantPast
+
+    init(client: PostgresClient, sealer: SigningKeySealer, clock: AuthClock, logger: Logger) {
+        self.client = client
+        self.repository = SigningKeyRepository(logger: logger)
+        self.sealer = sealer
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Reloads the keys from the database, keeping signers already built.
+    func reload() async throws {
+        let rows = try await self.client.withConnection { connection in
+            try await self.repository.all(on: connection)
+        }
+        var known = Dictionary(uniqueKeysWithValues: self.entries.map { ($0.key.kid, $0) })
+        var entries: [Entry] = []
+        for row in rows {
+            if let existing = known.removeValue(forKey: row.kid) {
+                entries.append(existing)
+                continue
+            }
+            let key = try self.sealer.open(row.sealedPrivateKey, kid: row.kid)
+            entries.append(Entry(key: key, signer: await AccessTokenSigner(key: key), activatesAt: row.activatesAt))
+        }
+        self.entries = entries.sorted { $0.activatesAt < $1.activatesAt }
+        self.lastReload = self.clock.now()
+    }
+
+    /// The signer of the key active now (the newest whose activation time has come).
+    func currentSigner() async throws -> AccessTokenSigner {
+        if let entry = self.currentEntry() { return entry.signer }
+        try await self.reload()
+        guard let entry = self.currentEntry() else { throw SigningKeyError.noActiveKey }
+        return entry.signer
+    }
+
+    /// Whether a key can sign now; `/readyz` needs it.
+    var hasActiveKey: Bool { self.currentEntry() != nil }
+
+    /// Every key whose tokens may be alive, and the next one: what the JWKS publishes.
+    var publishedKeys: [VerificationKey] { self.entries.reversed().map(\.key.verificationKey) }
+
+    func verificationKey(for kid: String) async -> VerificationKey? {
+        if let entry = self.entries.first(where: { $0.key.kid == kid }) { return entry.key.verificationKey }
+        // Another replica may have added a key since the last reload; look again, at most once a second.
+        guard self.clock.now().timeIntervalSince(self.lastReload) >= 1 else { return nil }
+        try? await self.reload()
+        return self.entries.first { $0.key.kid == kid }?.key.verificationKey
+    }
+
+    private func currentEntry() -> Entry? {
+        let now = self.clock.now()
+        return self.entries.last { $0.activatesAt <= now }
+    }
+}
+
+/// The key ring could not produce a signing key.
+enum SigningKeyError: Error {
+    case noActiveKey
+}

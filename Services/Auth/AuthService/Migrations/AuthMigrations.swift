@@ -1,0 +1,71 @@
+import ServiceSupport
+
+/// The auth database schema, in order. Append new migrations; never edit an applied one.
+enum AuthMigrations {
+    /// The advisory lock id that serializes auth replicas' migrations.
+    static let lockKey: Int64 = 0x6C6B_6175_7468
+
+    static let all: [DatabaseMigration] = [
+        DatabaseMigration(
+            version: 1,
+            name: "accounts, sessions, signing keys, login failures, revocations",
+            statements: [
+                """
+                CREATE TABLE accounts (
+                    id uuid PRIMARY KEY,
+                    email text NOT NULL UNIQUE,
+                    password_hash text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    password_changed_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE sessions (
+                    id uuid PRIMARY KEY,
+                    account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+                    created_at timestamptz NOT NULL,
+                    last_used_at timestamptz NOT NULL,
+                    idle_expires_at timestamptz NOT NULL,
+                    absolute_expires_at timestamptz NOT NULL,
+                    revoked_at timestamptz,
+                    revoked_reason text,
+                    user_agent text,
+                    ip text,
+                    refresh_generation bigint NOT NULL DEFAULT 0,
+                    generation_started_at timestamptz NOT NULL,
+                    csrf_hash text NOT NULL
+                )
+                """,
+                "CREATE INDEX sessions_active_by_account ON sessions (account_id) WHERE revoked_at IS NULL",
+                """
+                CREATE TABLE signing_keys (
+                    kid text PRIMARY KEY,
+                    sealed_private_key bytea NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    activates_at timestamptz NOT NULL UNIQUE
+                )
+                """,
+                """
+                CREATE TABLE login_failures (
+                    id bigserial PRIMARY KEY,
+                    email text NOT NULL,
+                    client_address text NOT NULL,
+                    failed_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX login_failures_by_email ON login_failures (email, failed_at)",
+                "CREATE INDEX login_failures_by_client ON login_failures (client_address, failed_at)",
+                """
+                CREATE TABLE revocations (
+                    seq bigserial PRIMARY KEY,
+                    session_id uuid NOT NULL,
+                    account_id uuid NOT NULL,
+                    revoked_at timestamptz NOT NULL,
+                    reason text NOT NULL
+                )
+                """,
+                "CREATE INDEX revocations_by_time ON revocations (revoked_at)",
+            ]
+        )
+    ]
+}

@@ -1,0 +1,9 @@
+import Foundation
+
+/// A user account as stored. The password hash never leaves the repository layer in a response.
+struct Account: Sendable {
+    let id: UUID
+    let email: String
+    let passwordHash: String
+    let createdAt: Date
+}

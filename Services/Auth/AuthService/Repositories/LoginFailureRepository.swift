@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Failed login attempts, shared by every auth replica through the database.
+struct LoginFailureRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// The times of the newest `limit` failures for the e-mail since `since`, newest first.
+    func recentFailures(email: String, since: Date, limit: Int) async throws -> [Date] {
+        try await self.times(
+            self.client.query(
+                "SELECT failed_at FROM login_failures WHERE email = \(email) AND failed_at > \(since) ORDER BY failed_at DESC LIMIT \(limit)",
+                logger: self.logger
+            )
+        )
+    }
+
+    /// The times of the newest `limit` failures from the client address since `since`, newest first.
+    func recentFailures(clientAddress: String, since: Date, limit: Int) async throws -> [Date] {
+        try await self.times(
+            self.client.query(
+                """
+                SELECT failed_at FROM login_failures WHERE client_address = \(clientAddress) AND failed_at > \(since)
+                ORDER BY failed_at DESC LIMIT \(limit)
+                """,
+                logger: self.logger
+            )
+        )
+    }
+
+    func record(email: String, clientAddress: String, at now: Date) async throws {
+        try await self.client.query(
+            "INSERT INTO login_failures (email, client_address, failed_at) VALUES (\(email), \(clientAddress), \(now))",
+            logger: self.logger
+        )
+    }
+
+    /// Forgets the e-mail's failures after a successful login.
+    func clear(email: String) async throws {
+        try await self.client.query("DELETE FROM login_failures WHERE email = \(email)", logger: self.logger)
+    }
+
+    /// Deletes failures older than `before`.
+    func prune(before: Date) async throws {
+        try await self.client.query("DELETE FROM login_failures WHERE failed_at <= \(before)", logger: self.logger)
+    }
+
+    private func times(_ rows: PostgresRowSequence) async throws -> [Date] {
+        var result: [Date] = []
+        for try await date in rows.decode(Date.self) {
+            result.append(date)
+        }
+        return result
+    }
+}

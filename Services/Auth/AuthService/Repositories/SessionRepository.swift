@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Sessions in the auth database. Methods that take a connection run inside the caller's transaction.
+struct SessionRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    private static let selectColumns = """
+        SELECT id, account_id, created_at, last_used_at, idle_expires_at, absolute_expires_at, revoked_at,
+               user_agent, ip, refresh_generation, generation_started_at, csrf_hash
+        FROM sessions
+        """
+
+    func insert(_ session: SessionRecord) async throws {
+        try await self.client.query(
+            """
+            INSERT INTO sessions (id, account_id, created_at, last_used_at, idle_expires_at, absolute_expires_at,
+                                  user_agent, ip, refresh_generation, generation_started_at, csrf_hash)
+            VALUES (\(session.id), \(session.accountID), \(session.createdAt), \(session.lastUsedAt), \(session.idleExpiresAt),
+                    \(session.absoluteExpiresAt), \(session.userAgent), \(session.ip), \(session.refreshGeneration),
+                    \(session.generationStartedAt), \(session.csrfHash))
+            """,
+            logger: self.logger
+        )
+    }
+
+    func find(id: UUID) async throws -> SessionRecord? {
+        try await Self.first(self.client.query("\(unescaped: Self.selectColumns) WHERE id = \(id)", logger: self.logger))
+    }
+
+    /// Reads and locks the row until the transaction ends: rotations of one session run one at a time.
+    func lockForUpdate(id: UUID, on connection: PostgresConnection) async throws -> SessionRecord? {
+        try await Self.first(connection.query("\(unescaped: Self.selectColumns) WHERE id = \(id) FOR UPDATE", logger: self.logger))
+    }
+
+    /// The account's active sessions, most recently used first.
+    func listActive(accountID: UUID, now: Date) async throws -> [SessionRecord] {
+        let rows = try await self.client.query(
+            """
+            \(unescaped: Self.selectColumns)
+            WHERE account_id = \(accountID) AND revoked_at IS NULL
+              AND idle_expires_at > \(now) AND absolute_expires_at > \(now)
+            ORDER BY last_used_at DESC, created_at DESC
+            """,
+            logger: self.logger
+        )
+        return try await Self.all(rows)
+    }
+
+    /// Moves the session to the next refresh generation and slides its idle expiry.
+    func advance(_ session: SessionRecord, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            UPDATE sessions SET refresh_generation = \(session.refreshGeneration), generation_started_at = \(session.generationStartedAt),
+                   last_used_at = \(session.lastUsedAt), idle_expires_at = \(session.idleExpiresAt)
+            WHERE id = \(session.id)
+            """,
+            logger: self.logger
+        )
+    }
+
+    /// Records use of the session (a grace retry or a reissue) and slides its idle expiry.
+    func touch(_ session: SessionRecord, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE sessions SET last_used_at = \(session.lastUsedAt), idle_expires_at = \(session.idleExpiresAt) WHERE id = \(session.id)",
+            logger: self.logger
+        )
+    }
+
+    static func first(_ rows: PostgresRowSequence) async throws -> SessionRecord? {
+        try await self.all(rows).first
+    }
+
+    static func all(_ rows: PostgresRowSequence) async throws -> [SessionRecord] {
+        var sessions: [SessionRecord] = []
+        let decoded = rows.decode(
+            (UUID, UUID, Date, Date, Date, Date, Date?, String?, String?, Int64, Date, String).self
+        )
+        for try await row in decoded {
+            sessions.append(
+                SessionRecord(
+                    id: row.0,
+                    accountID: row.1,
+                    createdAt: row.2,
+                    lastUsedAt: row.3,
+                    idleExpiresAt: row.4,
+                    absoluteExpiresAt: row.5,
+                    revokedAt: row.6,
+                    userAgent: row.7,
+                    ip: row.8,
+                    refreshGeneration: row.9,
+                    generationStartedAt: row.10,
+                    csrfHash: row.11
+                )
+            )
+        }
+        return sessions
+    }
+}

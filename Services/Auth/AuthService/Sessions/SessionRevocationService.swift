@@ -1,0 +1,46 @@
+import Foundation
+import Logging
+import PostgresNIO
+import TokenKit
+
+/// Logout, revoke one, revoke all: each in a transaction that also records the revocation.
+struct SessionRevocationService: Sendable {
+    let client: PostgresClient
+    let revocations: RevocationRepository
+    let clock: AuthClock
+    let logger: Logger
+
+    /// Revokes `sessionID` if it is one of the account's active sessions; false otherwise.
+    func revoke(sessionID: UUID, ownedBy accountID: UUID, reason: RevocationReason) async throws -> Bool {
+        let now = self.clock.now()
+        let revoked = try await self.client.withTransaction(logger: self.logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT id FROM sessions
+                WHERE id = \(sessionID) AND account_id = \(accountID) AND revoked_at IS NULL
+                  AND idle_expires_at > \(now) AND absolute_expires_at > \(now)
+                FOR UPDATE
+                """,
+                logger: self.logger
+            )
+            var found = false
+            for try await _ in rows.decode(UUID.self) { found = true }
+            guard found else { return false }
+            return try await self.revocations.revoke(sessionID: sessionID, reason: reason, now: now, on: connection)
+        }
+        if revoked {
+            self.logger.info("Session revoked", metadata: ["user.id": "\(accountID)", "session.id": "\(sessionID)", "reason": "\(reason.rawValue)"])
+        }
+        return revoked
+    }
+
+    /// Revokes every session of the account, except `keeping` when given; returns how many.
+    func revokeAll(accountID: UUID, keeping: UUID?, reason: RevocationReason) async throws -> Int {
+        let now = self.clock.now()
+        let revoked = try await self.client.withTransaction(logger: self.logger) { connection in
+            try await self.revocations.revokeAll(accountID: accountID, keeping: keeping, reason: reason, now: now, on: connection)
+        }
+        self.logger.info("Sessions revoked", metadata: ["user.id": "\(accountID)", "sessions.count": "\(revoked.count)", "reason": "\(reason.rawValue)"])
+        return revoked.count
+    }
+}

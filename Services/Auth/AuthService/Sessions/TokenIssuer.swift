@@ -1,0 +1,45 @@
+import Foundation
+import TokenKit
+
+/// Mints access tokens with the active signing key, and re-encodes a session's current refresh token.
+struct TokenIssuer: Sendable {
+    let ring: SigningKeyRing
+    let refreshTokens: RefreshTokenCodec
+    let csrfTokens: SessionCSRFToken
+    let issuer: String
+    let audience: [String]
+    let policy: SessionPolicy
+    let clock: AuthClock
+
+    /// A new access token for the session; cookie-mode tokens carry the session's `csrf` hash.
+    func accessToken(accountID: UUID, sessionID: UUID, transport: TokenTransport) async throws -> String {
+        let now = self.clock.epochSeconds
+        let claims = AccessTokenClaims(
+            issuer: self.issuer,
+            audience: self.audience,
+            subject: accountID,
+            sessionID: sessionID,
+            tokenID: UUID(),
+            issuedAt: now,
+            notBefore: now,
+            expiresAt: now + Int64(self.policy.accessTokenTTL),
+            csrfHash: transport == .cookie ? self.csrfTokens.hash(for: sessionID) : nil
+        )
+        return try await self.ring.currentSigner().sign(claims)
+    }
+
+    /// A fresh access token plus the session's current refresh token.
+    func tokens(for session: SessionRecord, transport: TokenTransport) async throws -> IssuedTokens {
+        let accessToken = try await self.accessToken(accountID: session.accountID, sessionID: session.id, transport: transport)
+        let refreshExpiresIn = Int(session.refreshExpiresAt.timeIntervalSince(self.clock.now()).rounded(.down))
+        return IssuedTokens(
+            accessToken: accessToken,
+            accessExpiresIn: self.policy.accessTokenTTL,
+            refreshToken: self.refreshTokens.encode(sessionID: session.id, generation: session.refreshGeneration),
+            refreshExpiresIn: max(refreshExpiresIn, 0),
+            sessionID: session.id,
+            sessionCreatedAt: session.createdAt,
+            csrfToken: transport == .cookie ? self.csrfTokens.token(for: session.id) : nil
+        )
+    }
+}
