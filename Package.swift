@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Shared/ServiceSupport",
             swiftSettings: swiftSettings
@@ -93,7 +94,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "NotesServer",
-            dependencies: [.byName(name: "NotesService")],
+            dependencies: [.byName(name: "NotesService"), .byName(name: "ServiceSupport"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Notes/NotesServer",
             swiftSettings: swiftSettings
         ),
@@ -110,7 +111,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "ProfileServer",
-            dependencies: [.byName(name: "ProfileService")],
+            dependencies: [.byName(name: "ProfileService"), .byName(name: "ServiceSupport"), .product(name: "Hummingbird", package: "hummingbird")],
             path: "Services/Profile/ProfileServer",
             swiftSettings: swiftSettings
         ),

@@ -6,4 +6,4 @@ import ServiceSupport
 let settings = SettingsLoader.load(service: "auth") { try AuthSettings(environment: $0) }
 let (logger, registry) = Observability.bootstrap(service: "auth", level: settings.common.logLevel, format: settings.common.logFormat)
 let app = try await buildApplication(settings: settings, logger: logger, registry: registry)
-try await app.runService()
+await ServiceRunner.run(service: "auth", app)

@@ -26,6 +26,14 @@ public struct FieldValidator: Sendable {
         }
     }
 
+    /// Refuses text PostgreSQL cannot store (the NUL character), so it is a 400 and not a failed write.
+    public mutating func storableText(_ value: String?, field: String) {
+        guard let value else { return }
+        if value.unicodeScalars.contains("\u{0}") {
+            self.errors.append(FieldError(field: field, message: "must not contain NUL characters"))
+        }
+    }
+
     /// Throws 400 `validation-failed` listing every recorded error, if there are any.
     public func validate() throws {
         if !self.errors.isEmpty {

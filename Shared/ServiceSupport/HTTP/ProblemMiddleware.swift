@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import PostgresNIO
 import TokenKit
 
 /// Turns every error into an `application/problem+json` response, so no error leaves a service
@@ -13,6 +14,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let error as PostgresTransactionError where error.closureError is Problem {
+            // A handler refused inside a transaction (which was rolled back): answer its problem.
+            return (error.closureError as! Problem).response()
         } catch let error as HTTPError {
             return Self.problem(for: error.status).response()
         } catch let error as any HTTPResponseError {

@@ -91,8 +91,12 @@ public actor JWKSCache: VerificationKeyProvider, Service {
     /// Loads the keys (retrying with backoff until the first success), then refreshes them periodically
     /// until graceful shutdown.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await self.refreshUntilCancelled()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.refreshUntilCancelled()
+            }
+        } catch is CancellationError {
+            // Graceful shutdown: stop refreshing.
         }
     }
 

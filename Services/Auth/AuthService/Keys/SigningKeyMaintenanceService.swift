@@ -15,11 +15,15 @@ struct SigningKeyMaintenanceService: Service {
     let logger: Logger
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: self.interval)
-                await self.tick()
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: self.interval)
+                    await self.tick()
+                }
             }
+        } catch is CancellationError {
+            // Graceful shutdown: stop the schedule.
         }
     }
 

@@ -44,7 +44,9 @@ actor SigningKeyRing: VerificationKeyProvider {
                 entries.append(existing)
                 continue
             }
-            let key = try self.sealer.open(row.sealedPrivateKey, kid: row.kid)
+            guard let key = try? self.sealer.open(row.sealedPrivateKey, kid: row.kid) else {
+                throw SigningKeyError.cannotUnseal(kid: row.kid)
+            }
             entries.append(Entry(key: key, signer: await AccessTokenSigner(key: key), activatesAt: row.activatesAt))
         }
         self.entries = entries.sorted { $0.activatesAt < $1.activatesAt }
@@ -80,6 +82,17 @@ actor SigningKeyRing: VerificationKeyProvider {
 }
 
 /// The key ring could not produce a signing key.
-enum SigningKeyError: Error {
+enum SigningKeyError: Error, CustomStringConvertible {
     case noActiveKey
+    case cannotUnseal(kid: String)
+
+    var description: String {
+        switch self {
+        case .noActiveKey:
+            "no signing key is active"
+        case .cannotUnseal(let kid):
+            "signing key \(kid) in the database cannot be decrypted with this AUTH_SECRET_KEY; was the secret changed? "
+                + "Restore the old secret, or delete the rows of signing_keys (every session then has to log in again)"
+        }
+    }
 }

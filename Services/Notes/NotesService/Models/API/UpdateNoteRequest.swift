@@ -1,0 +1,5 @@
+/// `{title?, body?}`: the fields to change.
+struct UpdateNoteRequest: Decodable, Sendable {
+    let title: String?
+    let body: String?
+}

@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import NIOCore
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import TokenKit
+
+/// What every resource service is built on: its own database, the JWKS cache, local verification
+/// for reads, introspection for writes, and the health routes.
+///
+/// `notes` and `profile` differ only in their routes and schema; everything about tokens lives here
+/// and in TokenKit, so the two cannot drift apart.
+public struct ResourceServiceFoundation: Sendable {
+    public let settings: ResourceServiceSettings
+    public let postgres: PostgresClient
+    public let httpClient: HTTPClient
+    public let keys: JWKSCache
+    /// Verifies access tokens locally (reads).
+    public let authenticator: AccessTokenAuthenticator<ServiceRequestContext>
+    /// Confirms sessions with `auth` (writes).
+    public let sessionChecker: IntrospectionClient
+    public let logger: Logger
+
+    public init(settings: ResourceServiceSettings, logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        self.postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
+        var configuration = HTTPClient.Configuration()
+        let timeout = TimeAmount.milliseconds(Int64(settings.introspectionTimeoutMilliseconds))
+        configuration.timeout = .init(connect: timeout, read: timeout)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // Fail fast when auth is down: writes must answer 503 quickly, not retry a refused connection.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.keys = JWKSCache(fetcher: HTTPJWKSFetcher(authURL: settings.authURL, httpClient: self.httpClient), logger: logger)
+        let verifier = AccessTokenVerifier(
+            policy: VerificationPolicy(issuer: settings.common.issuer, audiences: [settings.serviceName]),
+            keys: self.keys
+        )
+        self.authenticator = AccessTokenAuthenticator(verifier: verifier, cookieNames: TokenCookieNames(secure: settings.common.cookieSecure))
+        self.sessionChecker = IntrospectionClient(
+            authURL: settings.authURL,
+            clientID: settings.introspectionClientID,
+            clientSecret: settings.introspectionClientSecret,
+            timeout: .milliseconds(settings.introspectionTimeoutMilliseconds),
+            httpClient: self.httpClient,
+            logger: logger
+        )
+    }
+
+    /// The long-running parts: the database pool, the JWKS refresher and the HTTP client's shutdown.
+    public var services: [any Service] {
+        [self.postgres, self.keys, HTTPClientLifecycle(client: self.httpClient)]
+    }
+
+    /// A router with problem responses, request metrics and `/healthz`, `/readyz`, `/metrics`.
+    /// `/readyz` is false until the database answers and the signing keys are loaded.
+    public func makeRouter(registry: PrometheusCollectorRegistry) -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        HealthRoutes<ServiceRequestContext>(registry: registry) { [keys, postgres] in
+            guard await keys.isLoaded else { return false }
+            return (try? await postgres.query("SELECT 1")) != nil
+        }
+        .register(on: router)
+        return router
+    }
+
+    /// Routes for safe requests: local verification only.
+    public func readRoutes(_ router: Router<ServiceRequestContext>) -> RouterGroup<AuthenticatedRequestContext<ServiceRequestContext>> {
+        router.authenticatedGroup(authenticator: self.authenticator)
+    }
+
+    /// Routes for dangerous requests: local verification, then introspection in every request.
+    public func writeRoutes(_ router: Router<ServiceRequestContext>) -> RouterGroup<ConfirmedRequestContext<ServiceRequestContext>> {
+        router.confirmedGroup(authenticator: self.authenticator, checker: self.sessionChecker)
+    }
+
+    /// Applies the service's migrations; call from `beforeServerStarts`.
+    public func migrate(_ migrations: [DatabaseMigration], lockKey: Int64) async throws {
+        try await MigrationRunner(migrations: migrations, lockKey: lockKey).migrate(client: self.postgres, logger: self.logger)
+    }
+}

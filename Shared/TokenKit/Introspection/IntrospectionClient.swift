@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+
+/// Confirms sessions with `auth`'s `POST /internal/v1/introspect`, for dangerous requests.
+///
+/// Uses the service's Basic credentials over a shared, pooled keep-alive HTTP client, and never
+/// waits longer than the timeout. Anything but a clear answer from `auth` (refused connection,
+/// timeout, an unexpected status or body) is 503 `auth-unavailable` with `Retry-After`: the
+/// request fails closed. An answer about another session or user counts as inactive.
+public struct IntrospectionClient: SessionStatusChecker {
+    private let url: String
+    private let authorization: String
+    private let timeout: TimeAmount
+    private let httpClient: HTTPClient
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - authURL: the auth service's base URL.
+    ///   - clientID: this service's introspection client id.
+    ///   - clientSecret: its secret.
+    ///   - timeout: the longest a confirmation may take (`INTROSPECTION_TIMEOUT_MS`).
+    public init(authURL: String, clientID: String, clientSecret: String, timeout: Duration, httpClient: HTTPClient, logger: Logger) {
+        self.url = authURL.trimmingSuffix("/") + "/internal/v1/introspect"
+        self.authorization = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+        let (seconds, attoseconds) = timeout.components
+        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        self.httpClient = httpClient
+        self.logger = logger
+    }
+
+    public func isSessionActive(_ identity: LocalIdentity) async throws -> Bool {
+        let started = ContinuousClock.now
+        defer {
+            Timer(label: "latchkey_introspection_duration_seconds").record(duration: ContinuousClock.now - started)
+        }
+        let answer: IntrospectionResponse
+        do {
+            answer = try await self.introspect(identity.accessToken)
+        } catch {
+            Counter(label: "latchkey_introspection_failures_total").increment()
+            self.logger.warning("Introspection failed; refusing the request", metadata: ["error": .string(String(describing: error))])
+            throw Problem.retryLater(.authUnavailable, detail: "The session could not be confirmed right now; retry shortly.", afterSeconds: 2)
+        }
+        return answer.active && answer.sid == identity.sessionID.uuidString.lowercased() && answer.sub == identity.userID.uuidString.lowercased()
+    }
+
+    private func introspect(_ token: String) async throws -> IntrospectionResponse {
+        var request = HTTPClientRequest(url: self.url)
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: self.authorization)
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: "token=" + Self.formEncode(token)))
+        let response = try await self.httpClient.execute(request, timeout: self.timeout)
+        let body = try await response.body.collect(upTo: 16 * 1024)
+        guard response.status == .ok else { throw IntrospectionError.unexpectedStatus(Int(response.status.code)) }
+        return try JSONDecoder().decode(IntrospectionResponse.self, from: Data(body.readableBytesView))
+    }
+
+    /// Percent-encodes a value for a form body (JWTs need little, but nothing is assumed).
+    static func formEncode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+/// An introspection answer that was not a clear yes or no.
+enum IntrospectionError: Error {
+    case unexpectedStatus(Int)
+}
