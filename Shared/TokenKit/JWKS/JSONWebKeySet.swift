@@ -12,6 +12,22 @@ public struct JSONWebKeySet: Codable, Sendable, Equatable {
         self.keys = verificationKeys.map(\.jwk)
     }
 
+    /// Decodes a key set, skipping members that are not in the Ed25519 shape (an RSA key has no `x`),
+    /// so that one foreign key does not make the whole set unreadable.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var members = try container.nestedUnkeyedContainer(forKey: .keys)
+        var keys: [JSONWebKey] = []
+        while !members.isAtEnd {
+            if let key = try? members.decode(JSONWebKey.self) {
+                keys.append(key)
+            } else {
+                _ = try members.decode(SkippedMember.self)
+            }
+        }
+        self.keys = keys
+    }
+
     /// The usable Ed25519 signature keys by `kid`; keys of other kinds are skipped, as RFC 7517 asks.
     public func verificationKeys() -> [String: VerificationKey] {
         var result: [String: VerificationKey] = [:]
@@ -21,5 +37,10 @@ public struct JSONWebKeySet: Codable, Sendable, Equatable {
             }
         }
         return result
+    }
+
+    /// Consumes one member of `keys` without reading it.
+    private struct SkippedMember: Decodable {
+        init(from decoder: any Decoder) throws {}
     }
 }

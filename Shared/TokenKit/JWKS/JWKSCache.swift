@@ -47,6 +47,12 @@ public actor JWKSCache: VerificationKeyProvider, Service {
 
     public func verificationKey(for kid: String) async -> VerificationKey? {
         if let key = self.keys[kid] { return key }
+        if let inFlight = self.inFlight {
+            // A fetch is under way, perhaps for this very `kid` (many tokens of a new key arrive at
+            // once): wait for it rather than refuse a token the fetch is about to make valid.
+            try? await inFlight.value
+            if let key = self.keys[kid] { return key }
+        }
         let now = self.clock.now
         if let last = self.lastUnknownKeyFetch, now < last.advanced(by: self.unknownKeyRefetchInterval) {
             return nil

@@ -90,8 +90,9 @@ public struct AccessTokenVerifier: Sendable {
         guard claims.audience.contains(where: self.policy.audiences.contains) else { throw .invalid(.wrongAudience) }
         let now = self.now()
         let leeway = self.policy.leewaySeconds
-        // Valid from `nbf - leeway` (inclusive) until `exp + leeway` (exclusive).
-        guard now >= claims.notBefore - leeway else { throw .invalid(.notYetValid) }
-        guard allowingExpired || now < claims.expiresAt + leeway else { throw .expired }
+        // Valid from `nbf - leeway` (inclusive) until `exp + leeway` (exclusive). The leeway moves
+        // `now`, never the token's times, so that extreme `nbf` or `exp` values cannot overflow.
+        guard now + leeway >= claims.notBefore else { throw .invalid(.notYetValid) }
+        guard allowingExpired || now - leeway < claims.expiresAt else { throw .expired }
     }
 }
