@@ -1,6 +1,6 @@
 import Hummingbird
-import NIOCore
 import HummingbirdAuth
+import NIOCore
 
 /// The context of a route that requires a locally verified caller: reads.
 ///

@@ -1,6 +1,6 @@
 import Hummingbird
-import NIOCore
 import HummingbirdAuth
+import NIOCore
 
 /// The context of a route that requires a caller whose session `auth` confirmed in this request:
 /// writes and token re-issue. Its only identity is a ``ConfirmedIdentity``.

@@ -36,7 +36,10 @@ struct SessionController: Sendable {
         validator.length(of: body.password, field: "password", in: 1...1024)
         try validator.validate()
         let info = LoginRequestInfo(
-            clientAddress: self.addresses.clientAddress(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: .xForwardedFor]),
+            clientAddress: self.addresses.clientAddress(
+                peer: context.remoteAddress?.ipAddress,
+                forwardedFor: request.headers[values: .xForwardedFor]
+            ),
             userAgent: request.headers[.userAgent].map { String($0.prefix(512)) }
         )
         let transport = TokenResponses.requestedTransport(request)

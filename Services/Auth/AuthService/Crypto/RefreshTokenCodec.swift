@@ -35,8 +35,12 @@ struct RefreshTokenCodec: Sendable {
         let body = Array(bytes[0..<24])
         let mac = Array(bytes[24..<56])
         guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.domain + body, using: self.key) else { return nil }
-        let uuid = UUID(uuid: (body[0], body[1], body[2], body[3], body[4], body[5], body[6], body[7],
-                               body[8], body[9], body[10], body[11], body[12], body[13], body[14], body[15]))
+        let uuid = UUID(
+            uuid: (
+                body[0], body[1], body[2], body[3], body[4], body[5], body[6], body[7],
+                body[8], body[9], body[10], body[11], body[12], body[13], body[14], body[15]
+            )
+        )
         let generation = body[16..<24].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard generation >= 0 else { return nil }
         return Contents(sessionID: uuid, generation: generation)

@@ -24,7 +24,13 @@ struct RevocationRepository: Sendable {
 
     /// Revokes every unrevoked session of the account except `keeping`; returns the revoked ids.
     @discardableResult
-    func revokeAll(accountID: UUID, keeping: UUID?, reason: RevocationReason, now: Date, on connection: PostgresConnection) async throws
+    func revokeAll(
+        accountID: UUID,
+        keeping: UUID?,
+        reason: RevocationReason,
+        now: Date,
+        on connection: PostgresConnection
+    ) async throws
         -> [UUID]
     {
         let keep = keeping ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
@@ -39,7 +45,12 @@ struct RevocationRepository: Sendable {
         return try await self.record(rows, reason: reason, now: now, on: connection)
     }
 
-    private func record(_ rows: PostgresRowSequence, reason: RevocationReason, now: Date, on connection: PostgresConnection) async throws
+    private func record(
+        _ rows: PostgresRowSequence,
+        reason: RevocationReason,
+        now: Date,
+        on connection: PostgresConnection
+    ) async throws
         -> [UUID]
     {
         var revoked: [(UUID, UUID)] = []

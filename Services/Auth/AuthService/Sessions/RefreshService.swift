@@ -57,7 +57,12 @@ struct RefreshService: Sendable {
         }
     }
 
-    private func decide(_ contents: RefreshTokenCodec.Contents, csrf: CSRFEvidence?, now: Date, on connection: PostgresConnection)
+    private func decide(
+        _ contents: RefreshTokenCodec.Contents,
+        csrf: CSRFEvidence?,
+        now: Date,
+        on connection: PostgresConnection
+    )
         async throws -> RefreshDecision
     {
         guard var session = try await self.sessions.lockForUpdate(id: contents.sessionID, on: connection),

@@ -40,7 +40,10 @@ struct SessionRevocationService: Sendable {
         let revoked = try await self.client.withTransaction(logger: self.logger) { connection in
             try await self.revocations.revokeAll(accountID: accountID, keeping: keeping, reason: reason, now: now, on: connection)
         }
-        self.logger.info("Sessions revoked", metadata: ["user.id": "\(accountID)", "sessions.count": "\(revoked.count)", "reason": "\(reason.rawValue)"])
+        self.logger.info(
+            "Sessions revoked",
+            metadata: ["user.id": "\(accountID)", "sessions.count": "\(revoked.count)", "reason": "\(reason.rawValue)"]
+        )
         return revoked.count
     }
 }
