@@ -7,7 +7,8 @@ import ServiceSupport
 import TokenKit
 
 /// Builds the auth service: its database client, migrations and signing keys (before the server
-/// starts), the key maintenance service, and the router with every endpoint of the contract.
+/// starts), the key maintenance, revocation listener and housekeeping services, and the router with
+/// every endpoint of the contract.
 ///
 /// - Parameters:
 ///   - settings: the service's settings.
@@ -40,19 +41,39 @@ public func buildApplication(
         clock: clock,
         logger: logger
     )
-    let components = AuthComponents(settings: settings, postgres: postgres, keys: keys, ring: ring, policy: policy, clock: clock, logger: logger)
+    let feed = RevocationFeedRepository(client: postgres, logger: logger)
+    let broadcaster = RevocationBroadcaster(repository: feed, logger: logger)
+    let housekeeping = HousekeepingService(
+        revocations: feed,
+        loginFailures: LoginFailureRepository(client: postgres, logger: logger),
+        revocationRetention: TimeInterval(settings.accessTokenTTL) + RevocationFeed.replayMargin,
+        loginFailureWindow: TimeInterval(settings.loginFailureWindow),
+        clock: clock,
+        logger: logger
+    )
+    let components = AuthComponents(
+        settings: settings,
+        postgres: postgres,
+        keys: keys,
+        ring: ring,
+        broadcaster: broadcaster,
+        policy: policy,
+        clock: clock,
+        logger: logger
+    )
     let router = try await components.makeRouter(registry: registry)
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(settings.common.host, port: settings.common.port), serverName: nil),
-        services: [postgres, maintenance],
+        services: [postgres, maintenance, RevocationListener(client: postgres, broadcaster: broadcaster, logger: logger), housekeeping],
         logger: logger
     )
     app.beforeServerStarts {
         try await MigrationRunner(migrations: AuthMigrations.all, lockKey: AuthMigrations.lockKey).migrate(client: postgres, logger: logger)
         try await rotator.ensureKeys(now: clock.now())
         try await ring.reload()
+        try await broadcaster.publishNew()
     }
     return app
 }

@@ -12,6 +12,7 @@ struct AuthComponents: Sendable {
     let postgres: PostgresClient
     let keys: DerivedKeys
     let ring: SigningKeyRing
+    let broadcaster: RevocationBroadcaster
     let policy: SessionPolicy
     let clock: AuthClock
     let logger: Logger
@@ -121,6 +122,14 @@ struct AuthComponents: Sendable {
         IntrospectionController(
             introspection: IntrospectionService(verifier: verifier, sessions: sessions, clock: self.clock),
             clients: IntrospectionClients(self.settings.introspectionClients)
+        )
+        .addRoutes(to: router)
+        RevocationFeedController(
+            broadcaster: self.broadcaster,
+            feed: RevocationFeedRepository(client: self.postgres, logger: self.logger),
+            clients: IntrospectionClients(self.settings.introspectionClients),
+            replayWindow: TimeInterval(self.settings.accessTokenTTL) + RevocationFeed.replayMargin,
+            clock: self.clock
         )
         .addRoutes(to: router)
         return router

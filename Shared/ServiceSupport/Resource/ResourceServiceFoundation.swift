@@ -21,6 +21,10 @@ public struct ResourceServiceFoundation: Sendable {
     public let authenticator: AccessTokenAuthenticator<ServiceRequestContext>
     /// Confirms sessions with `auth` (writes).
     public let sessionChecker: IntrospectionClient
+    /// Sessions revoked, as the revocation feed reports them; refused on reads too.
+    public let revokedSessions: RevokedSessions
+    /// Keeps ``revokedSessions`` current.
+    public let revocationFeed: RevocationFeedClient
     public let logger: Logger
 
     public init(settings: ResourceServiceSettings, logger: Logger) throws {
@@ -39,7 +43,20 @@ public struct ResourceServiceFoundation: Sendable {
             policy: VerificationPolicy(issuer: settings.common.issuer, audiences: [settings.serviceName]),
             keys: self.keys
         )
-        self.authenticator = AccessTokenAuthenticator(verifier: verifier, cookieNames: TokenCookieNames(secure: settings.common.cookieSecure))
+        self.revokedSessions = RevokedSessions()
+        self.revocationFeed = RevocationFeedClient(
+            authURL: settings.authURL,
+            clientID: settings.introspectionClientID,
+            clientSecret: settings.introspectionClientSecret,
+            httpClient: self.httpClient,
+            revoked: self.revokedSessions,
+            logger: logger
+        )
+        self.authenticator = AccessTokenAuthenticator(
+            verifier: verifier,
+            cookieNames: TokenCookieNames(secure: settings.common.cookieSecure),
+            revokedSessions: self.revokedSessions
+        )
         self.sessionChecker = IntrospectionClient(
             authURL: settings.authURL,
             clientID: settings.introspectionClientID,
@@ -50,19 +67,21 @@ public struct ResourceServiceFoundation: Sendable {
         )
     }
 
-    /// The long-running parts: the database pool, the JWKS refresher and the HTTP client's shutdown.
+    /// The long-running parts: the database pool, the JWKS refresher, the revocation feed and the
+    /// HTTP client's shutdown.
     public var services: [any Service] {
-        [self.postgres, self.keys, HTTPClientLifecycle(client: self.httpClient)]
+        [self.postgres, self.keys, self.revocationFeed, HTTPClientLifecycle(client: self.httpClient)]
     }
 
     /// A router with problem responses, request metrics and `/healthz`, `/readyz`, `/metrics`.
-    /// `/readyz` is false until the database answers and the signing keys are loaded.
+    /// `/readyz` is false until the database answers, the signing keys are loaded and the
+    /// revocation feed has replayed.
     public func makeRouter(registry: PrometheusCollectorRegistry) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
-        HealthRoutes<ServiceRequestContext>(registry: registry) { [keys, postgres] in
-            guard await keys.isLoaded else { return false }
+        HealthRoutes<ServiceRequestContext>(registry: registry) { [keys, postgres, revocationFeed] in
+            guard await keys.isLoaded, revocationFeed.hasReplayed else { return false }
             return (try? await postgres.query("SELECT 1")) != nil
         }
         .register(on: router)

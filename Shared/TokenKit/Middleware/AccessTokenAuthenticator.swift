@@ -8,16 +8,21 @@ import Metrics
 /// A request without a token passes through without an identity (the route's context then
 /// answers 401 `token-missing`); a request with a bad token is refused with 401 and an RFC 6750
 /// challenge. A cookie-authenticated POST, PUT, PATCH or DELETE must also pass the CSRF rule,
-/// checked against the token's `csrf` claim. No call to `auth` is made.
+/// checked against the token's `csrf` claim. A session the revocation feed reported is refused
+/// with 401 `session-ended`. No call to `auth` is made.
 public struct AccessTokenAuthenticator<Context: IdentityRequestContext>: AuthenticatorMiddleware {
     public typealias Identity = LocalIdentity
 
     private let verifier: AccessTokenVerifier
     private let cookieNames: TokenCookieNames
+    private let revokedSessions: RevokedSessions?
 
-    public init(verifier: AccessTokenVerifier, cookieNames: TokenCookieNames) {
+    /// - Parameter revokedSessions: sessions the revocation feed reported; their tokens are refused
+    ///   with 401 `session-ended` although they verify. Nil where no feed is kept (auth itself).
+    public init(verifier: AccessTokenVerifier, cookieNames: TokenCookieNames, revokedSessions: RevokedSessions? = nil) {
         self.verifier = verifier
         self.cookieNames = cookieNames
+        self.revokedSessions = revokedSessions
     }
 
     public func authenticate(request: Request, context: Context) async throws -> LocalIdentity? {
@@ -31,6 +36,10 @@ public struct AccessTokenAuthenticator<Context: IdentityRequestContext>: Authent
             TokenMetrics.recordVerification(error.label)
             context.logger.info("Access token refused", metadata: ["token.result": .string(error.label)])
             throw BearerChallenge.problem(for: error)
+        }
+        if let revokedSessions = self.revokedSessions, revokedSessions.contains(claims.sessionID) {
+            TokenMetrics.recordVerification(InvalidTokenReason.sessionRevoked.rawValue)
+            throw BearerChallenge.sessionEndedProblem()
         }
         TokenMetrics.recordVerification("valid")
         if presented.transport == .cookie, CSRFProtection.isUnsafe(request.method) {

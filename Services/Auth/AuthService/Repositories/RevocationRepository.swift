@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Ends sessions. Every revocation marks the session row and appends a row to `revocations`
-/// (with a sequence number, the revocation feed's source) in the caller's transaction.
+/// Ends sessions. Every revocation marks the session row, appends a row to `revocations` (with a
+/// sequence number: the revocation feed's source) and `NOTIFY`s, all in the caller's transaction.
 struct RevocationRepository: Sendable {
     let logger: Logger
 
@@ -57,6 +57,10 @@ struct RevocationRepository: Sendable {
         for try await row in rows.decode((UUID, UUID).self) {
             revoked.append(row)
         }
+        guard !revoked.isEmpty else { return [] }
+        // One writer at a time, so sequence numbers become visible in order and the feed never
+        // skips a number that commits late.
+        try await connection.query("SELECT pg_advisory_xact_lock(\(RevocationFeed.sequenceLockKey))", logger: self.logger)
         for (sessionID, accountID) in revoked {
             try await connection.query(
                 """
@@ -66,6 +70,8 @@ struct RevocationRepository: Sendable {
                 logger: self.logger
             )
         }
+        // Delivered on commit to every replica's listener (see RevocationListener).
+        try await connection.query("SELECT pg_notify(\(RevocationFeed.channel), '')", logger: self.logger)
         return revoked.map(\.0)
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import NIOCore
+import ServiceLifecycle
+import ServiceSupport
+import TokenKit
+
+/// `GET /internal/v1/revocations?after=<seq>`: the revocation feed, as Server-Sent Events.
+///
+/// On connect: every revocation after `after` whose tokens may still be alive, then one heartbeat
+/// (which tells the client the replay is complete), then new revocations as they commit on any
+/// replica, with a heartbeat every 2 s. The subscription starts before the replay is read, and
+/// events are sent in `seq` order exactly once, so nothing falls between replay and live.
+struct RevocationFeedController: Sendable {
+    let broadcaster: RevocationBroadcaster
+    let feed: RevocationFeedRepository
+    let clients: IntrospectionClients
+    let replayWindow: TimeInterval
+    let clock: AuthClock
+
+    func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
+        router.get("/internal/v1/revocations", use: self.stream)
+    }
+
+    /// The event stream for one resource-service replica.
+    @Sendable func stream(request: Request, context: ServiceRequestContext) async throws -> Response {
+        guard self.clients.authenticate(request.headers.basic) != nil else {
+            throw IntrospectionClients.unauthorized()
+        }
+        var after: Int64 = 0
+        if let raw = request.uri.queryParameters.get("after") {
+            guard let value = Int64(raw), value >= 0 else { throw Problem.validation(field: "after", "must be a whole number ≥ 0") }
+            after = value
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-store"
+        headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
+        let start = after
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody { writer in
+                try await self.write(after: start, to: &writer)
+            }
+        )
+    }
+
+    private func write(after: Int64, to writer: inout any ResponseBodyWriter) async throws {
+        let subscription = await self.broadcaster.subscribe()
+        let broadcaster = self.broadcaster
+        do {
+            try await withGracefulShutdownHandler {
+                var lastSent = after
+                let since = self.clock.now().addingTimeInterval(-self.replayWindow)
+                while true {
+                    let page = try await self.feed.events(after: lastSent, since: since)
+                    for event in page {
+                        try await writer.write(ByteBuffer(string: event.serverSentEvent))
+                        lastSent = event.seq
+                    }
+                    if page.count < 1000 { break }
+                }
+                try await writer.write(ByteBuffer(string: RevocationEvent.heartbeat))
+                for await item in subscription.items {
+                    switch item {
+                    case .revoked(let event) where event.seq > lastSent:
+                        try await writer.write(ByteBuffer(string: event.serverSentEvent))
+                        lastSent = event.seq
+                    case .revoked:
+                        continue
+                    case .heartbeat:
+                        try await writer.write(ByteBuffer(string: RevocationEvent.heartbeat))
+                    }
+                }
+            } onGracefulShutdown: {
+                Task { await broadcaster.unsubscribe(subscription.id) }
+            }
+        } catch {
+            // The client went away; fall through to clean up.
+        }
+        await broadcaster.unsubscribe(subscription.id)
+        try? await writer.finish(nil)
+    }
+}

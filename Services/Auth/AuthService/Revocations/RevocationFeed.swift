@@ -1,0 +1,11 @@
+/// Constants shared by the revocation feed's writer, listener and stream.
+enum RevocationFeed {
+    /// The PostgreSQL `NOTIFY` channel.
+    static let channel = "latchkey_revocations"
+    /// Serializes revocation inserts so sequence numbers commit in order.
+    static let sequenceLockKey: Int64 = 0x6C6B_7265_766B
+    /// How often every stream gets a heartbeat (the contract asks for at least every 5 s).
+    static let heartbeatInterval = Duration.seconds(2)
+    /// Extra time a revocation is replayed beyond the access-token lifetime (covers the 30 s leeway).
+    static let replayMargin: Double = 60
+}

@@ -1,0 +1,169 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Synchronization
+
+/// Subscribes a resource service to `auth`'s revocation feed and fills ``RevokedSessions``.
+///
+/// Connects at start with `after=0`, reads the replay, and treats the first heartbeat as the end
+/// of the replay (``hasReplayed``, which `/readyz` waits for). Then applies events as they come.
+/// A connection that breaks, ends, or stays silent longer than the heartbeat timeout is replaced,
+/// with backoff, by one that asks for `after=<last seq>`, so no event is lost. While disconnected,
+/// reads fall back to local verification alone (bounded by the token lifetime): a warning log and
+/// the `latchkey_revocation_feed_connected` gauge say so; writes are confirmed online anyway.
+public final class RevocationFeedClient: Service, Sendable {
+    /// The feed's progress, shared with `/readyz` and tests.
+    struct State {
+        var lastSeq: Int64 = 0
+        var replayed = false
+        var lastActivity = ContinuousClock.now
+    }
+
+    private let url: String
+    private let authorization: String
+    private let httpClient: HTTPClient
+    private let revoked: RevokedSessions
+    private let heartbeatTimeout: Duration
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    /// - Parameters:
+    ///   - authURL: the auth service's base URL.
+    ///   - clientID: this service's client id (the introspection credentials).
+    ///   - clientSecret: its secret.
+    ///   - revoked: the set to fill.
+    ///   - heartbeatTimeout: reconnect when nothing arrives for this long (the feed beats every 2 s).
+    public init(
+        authURL: String,
+        clientID: String,
+        clientSecret: String,
+        httpClient: HTTPClient,
+        revoked: RevokedSessions,
+        heartbeatTimeout: Duration = .seconds(10),
+        logger: Logger
+    ) {
+        self.url = authURL.trimmingSuffix("/") + "/internal/v1/revocations"
+        self.authorization = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+        self.httpClient = httpClient
+        self.revoked = revoked
+        self.heartbeatTimeout = heartbeatTimeout
+        self.logger = logger
+    }
+
+    /// Whether the first replay has completed.
+    public var hasReplayed: Bool { self.state.withLock { $0.replayed } }
+
+    /// The sequence number of the last event applied.
+    public var lastSequence: Int64 { self.state.withLock { $0.lastSeq } }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.connectUntilCancelled()
+            }
+        } catch is CancellationError {
+            // Graceful shutdown.
+        }
+    }
+
+    private func connectUntilCancelled() async throws {
+        var backoff = Duration.milliseconds(200)
+        while !Task.isCancelled {
+            do {
+                try await self.connectOnce()
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                self.logger.warning(
+                    "Revocation feed disconnected; reads rely on token expiry until it is back",
+                    metadata: ["error": .string(String(describing: error))]
+                )
+            }
+            Gauge(label: "latchkey_revocation_feed_connected").record(0)
+            if self.secondsSinceActivity() < 1 { backoff = .milliseconds(200) }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
+        }
+    }
+
+    private func connectOnce() async throws {
+        var request = HTTPClientRequest(url: self.url + "?after=\(self.lastSequence)")
+        request.headers.add(name: "Authorization", value: self.authorization)
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        let response = try await self.httpClient.execute(request, deadline: .distantFuture)
+        guard response.status == .ok else { throw RevocationFeedError.unexpectedStatus(Int(response.status.code)) }
+        self.state.withLock { $0.lastActivity = .now }
+        Gauge(label: "latchkey_revocation_feed_connected").record(1)
+        self.logger.info("Revocation feed connected", metadata: ["feed.after": "\(self.lastSequence)"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var parser = ServerSentEventParser()
+                for try await buffer in response.body {
+                    self.state.withLock { $0.lastActivity = .now }
+                    for event in try parser.consume(buffer.readableBytesView) {
+                        self.apply(event)
+                    }
+                }
+                throw RevocationFeedError.streamEnded
+            }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: .seconds(1))
+                    if self.secondsSinceActivity() > self.heartbeatTimeout.seconds { throw RevocationFeedError.silent }
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Applies one event of the stream.
+    func apply(_ event: ServerSentEventParser.Event) {
+        switch event.name {
+        case "revoked":
+            guard let notice = try? JSONDecoder().decode(RevocationNotice.self, from: Data(event.data.utf8)) else {
+                self.logger.warning("Revocation feed sent an unreadable event")
+                return
+            }
+            self.revoked.insert(notice.sid, revokedAt: notice.revokedAt)
+            self.state.withLock { $0.lastSeq = max($0.lastSeq, notice.seq) }
+            Counter(label: "latchkey_revocation_feed_events_total").increment()
+            Gauge(label: "latchkey_revocation_feed_lag_seconds").record(max(0, Date().timeIntervalSince(notice.revokedAt)))
+        case "heartbeat":
+            let first = self.state.withLock { state in
+                defer { state.replayed = true }
+                return !state.replayed
+            }
+            if first {
+                self.logger.info("Revocation feed replayed", metadata: ["feed.revoked_sessions": "\(self.revoked.count)"])
+            }
+            self.revoked.prune()
+        default:
+            break
+        }
+    }
+
+    private func secondsSinceActivity() -> Double {
+        let last = self.state.withLock { $0.lastActivity }
+        return (ContinuousClock.now - last).seconds
+    }
+}
+
+/// Why a feed connection was replaced.
+enum RevocationFeedError: Error {
+    case unexpectedStatus(Int)
+    case streamEnded
+    case silent
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
