@@ -46,3 +46,29 @@ clean: ## Remove build artifacts (swift package clean)
 # ---------------------------------------------------------------------------
 # Local services & benchmarks (up, down, logs, bench) — to be added here.
 # ---------------------------------------------------------------------------
+
+# Where `make up` builds the release binaries of the native stack (a separate folder keeps them
+# apart from debug builds, e.g. STACK_SCRATCH_PATH=.build-release), and extra flags for that build.
+STACK_SCRATCH_PATH ?= .build
+SWIFT_RELEASE_FLAGS ?=
+STACK_VARS = SWIFT="$(SWIFT)" STACK_SCRATCH_PATH="$(STACK_SCRATCH_PATH)" SWIFT_RELEASE_FLAGS="$(SWIFT_RELEASE_FLAGS)"
+
+.PHONY: up
+up: ## Start the local stack on http://localhost:8080 (Docker Compose if an engine answers, else native)
+	@$(STACK_VARS) Scripts/stack.sh up
+
+.PHONY: down
+down: ## Stop the local stack (the database is kept)
+	@$(STACK_VARS) Scripts/stack.sh down
+
+.PHONY: logs
+logs: ## Follow the logs of the local stack
+	@$(STACK_VARS) Scripts/stack.sh logs
+
+.PHONY: status
+status: ## Show what of the local stack runs and is ready
+	@$(STACK_VARS) Scripts/stack.sh status
+
+.PHONY: validate-deploy
+validate-deploy: ## Validate compose, Dockerfile, gateway config, Kubernetes manifests and scripts
+	Scripts/validate-deploy.sh

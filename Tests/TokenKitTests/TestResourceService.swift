@@ -13,6 +13,8 @@ import TokenKit
 struct TestResourceService: Sendable {
     let factory = TokenFactory()
     let checker = InMemorySessionChecker()
+    /// Sessions reported revoked, as a revocation feed would fill them.
+    let revoked = RevokedSessions()
     let cookieNames: TokenCookieNames
 
     init(secureCookies: Bool = true) {
@@ -22,7 +24,11 @@ struct TestResourceService: Sendable {
     /// The application, verifying tokens of ``factory``'s key with the clock at ``TokenFactory/now``.
     func application() -> some ApplicationProtocol {
         let verifier = TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
-        let authenticator = AccessTokenAuthenticator<TestIdentityContext>(verifier: verifier, cookieNames: self.cookieNames)
+        let authenticator = AccessTokenAuthenticator<TestIdentityContext>(
+            verifier: verifier,
+            cookieNames: self.cookieNames,
+            revokedSessions: self.revoked
+        )
         let router = Router(context: TestIdentityContext.self)
         router.authenticatedGroup("/v1", authenticator: authenticator)
             .get("me") { _, context in

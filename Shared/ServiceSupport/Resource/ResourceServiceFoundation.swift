@@ -33,7 +33,9 @@ public struct ResourceServiceFoundation: Sendable {
         self.postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
         var configuration = HTTPClient.Configuration()
         let timeout = TimeAmount.milliseconds(Int64(settings.introspectionTimeoutMilliseconds))
-        configuration.timeout = .init(connect: timeout, read: timeout)
+        // No client-wide read timeout: introspection and JWKS requests carry their own deadline, and the
+        // long-lived revocation feed has a heartbeat watchdog instead.
+        configuration.timeout = .init(connect: timeout, read: nil)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // Fail fast when auth is down: writes must answer 503 quickly, not retry a refused connection.
         configuration.connectionPool.retryConnectionEstablishment = false

@@ -91,33 +91,43 @@ public final class RevocationFeedClient: Service, Sendable {
     }
 
     private func connectOnce() async throws {
-        var request = HTTPClientRequest(url: self.url + "?after=\(self.lastSequence)")
-        request.headers.add(name: "Authorization", value: self.authorization)
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await self.httpClient.execute(request, deadline: .distantFuture)
-        guard response.status == .ok else { throw RevocationFeedError.unexpectedStatus(Int(response.status.code)) }
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: self.authorization)
+        headers.add(name: "Accept", value: "text/event-stream")
+        let request = try HTTPClient.Request(url: self.url + "?after=\(self.lastSequence)", method: .GET, headers: headers)
+        let parser = Mutex(ServerSentEventParser())
+        let delegate = FeedStreamDelegate { buffer in
+            self.state.withLock { $0.lastActivity = .now }
+            let events = try parser.withLock { try $0.consume(buffer.readableBytesView) }
+            for event in events {
+                self.apply(event)
+            }
+        }
         self.state.withLock { $0.lastActivity = .now }
+        let task = self.httpClient.execute(request: request, delegate: delegate)
         Gauge(label: "latchkey_revocation_feed_connected").record(1)
-        self.logger.info("Revocation feed connected", metadata: ["feed.after": "\(self.lastSequence)"])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var parser = ServerSentEventParser()
-                for try await buffer in response.body {
-                    self.state.withLock { $0.lastActivity = .now }
-                    for event in try parser.consume(buffer.readableBytesView) {
-                        self.apply(event)
+        self.logger.info("Revocation feed connecting", metadata: ["feed.after": "\(self.lastSequence)"])
+        try await withTaskCancellationHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await task.futureResult.get()
+                    throw RevocationFeedError.streamEnded
+                }
+                group.addTask {
+                    // The watchdog: a feed that stays silent past the timeout is dead, whatever TCP thinks.
+                    while true {
+                        try await Task.sleep(for: .seconds(1))
+                        if self.secondsSinceActivity() > self.heartbeatTimeout.seconds {
+                            task.cancel()
+                            throw RevocationFeedError.silent
+                        }
                     }
                 }
-                throw RevocationFeedError.streamEnded
+                defer { group.cancelAll() }
+                try await group.next()
             }
-            group.addTask {
-                while true {
-                    try await Task.sleep(for: .seconds(1))
-                    if self.secondsSinceActivity() > self.heartbeatTimeout.seconds { throw RevocationFeedError.silent }
-                }
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        } onCancel: {
+            task.cancel()
         }
     }
 

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The local Latchkey stack: gateway on http://localhost:8080, auth/notes/profile, PostgreSQL.
+#
+#   Scripts/stack.sh up       start (or bring up to date) the stack and wait until it is ready
+#   Scripts/stack.sh down     stop it; the database is kept
+#   Scripts/stack.sh logs     follow all logs
+#   Scripts/stack.sh status   what runs, and whether it is ready
+#
+# `make up`, `make down`, `make logs` and `make status` call this.
+#
+# Where it runs (STACK_MODE=auto, the default):
+# - docker: when a Docker engine answers (`docker info`), with docker-compose.yml. Secrets come
+#   from the git-ignored .env; when there is none, one is written with fresh secrets (0600).
+# - native: otherwise, with Scripts/stack-native.sh: local PostgreSQL 15 in .local/postgres,
+#   release builds, nginx; all on 127.0.0.1 (see that script for its settings).
+# STACK_MODE=native or STACK_MODE=docker forces one. `down`, `logs` and `status` act on the mode
+# the last `up` used (.local/run/mode).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+readonly repo
+readonly MODE_FILE="$repo/.local/run/mode"
+readonly COMPOSE_PROJECT=latchkey
+
+say() { printf 'stack: %s\n' "$*"; }
+die() {
+    printf 'stack: error: %s\n' "$*" >&2
+    exit 1
+}
+
+usage() {
+    echo "usage: $0 up|down|logs|status" >&2
+    exit 2
+}
+
+docker_engine_answers() {
+    command -v docker >/dev/null 2>&1 || return 1
+    timeout 15 docker info >/dev/null 2>&1
+}
+
+# Picks the mode for COMMAND: up decides afresh; the others follow the last up.
+pick_mode() {
+    local command=$1 mode=${STACK_MODE:-auto}
+    case $mode in
+        native | docker) echo "$mode"; return 0 ;;
+        auto) ;;
+        *) die "STACK_MODE must be auto, native or docker, not '$mode'" ;;
+    esac
+    if [ "$command" != up ] && [ -f "$MODE_FILE" ]; then
+        mode=$(cat "$MODE_FILE")
+        case $mode in native | docker) echo "$mode"; return 0 ;; esac
+    fi
+    if docker_engine_answers; then echo docker; else echo native; fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# docker compose
+# ---------------------------------------------------------------------------------------------
+
+COMPOSE=()
+find_compose() {
+    if docker compose version >/dev/null 2>&1; then
+        COMPOSE=(docker compose)
+    elif command -v docker-compose >/dev/null 2>&1; then
+        COMPOSE=(docker-compose)
+    else
+        die "a Docker engine answers but neither 'docker compose' nor 'docker-compose' is installed
+(Debian: apt-get install docker-compose), or run natively with STACK_MODE=native"
+    fi
+    COMPOSE+=(--project-name "$COMPOSE_PROJECT" --file "$repo/docker-compose.yml" --project-directory "$repo")
+}
+
+rand_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+rand_b64() { head -c "$1" /dev/urandom | base64 -w0; }
+
+# Writes .env with fresh secrets when there is none (a copy of .env.example, filled in).
+ensure_dotenv() {
+    local env_file="$repo/.env" tmp
+    [ -f "$env_file" ] && return 0
+    say "writing $env_file with fresh secrets (git-ignored; keep it, the database volume depends on it)"
+    tmp=$(mktemp "$repo/.env.XXXXXX")
+    chmod 600 "$tmp"
+    local line key
+    while IFS= read -r line || [ -n "$line" ]; do
+        key=${line%%=*}
+        case $line in
+            AUTH_SECRET_KEY=*) echo "$key=$(rand_b64 32)" ;;
+            *_PASSWORD=* | *_INTROSPECTION_SECRET=*) echo "$key=$(rand_hex 24)" ;;
+            *) printf '%s\n' "$line" ;;
+        esac
+    done <"$repo/.env.example" >"$tmp"
+    mv -f "$tmp" "$env_file"
+}
+
+wait_gateway() {
+    local port=$1 timeout=${STACK_READY_TIMEOUT:-600} deadline
+    deadline=$((SECONDS + timeout))
+    until curl --fail --silent --max-time 2 --output /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do
+        [ "$SECONDS" -lt "$deadline" ] || die "the gateway did not answer within ${timeout}s; see: make logs"
+        sleep 2
+    done
+}
+
+gateway_port() {
+    local port=${GATEWAY_PORT:-}
+    if [ -z "$port" ] && [ -f "$repo/.env" ]; then
+        port=$(sed -n -E 's/^GATEWAY_PORT=([0-9]+)[[:space:]]*$/\1/p' "$repo/.env" | tail -n 1)
+    fi
+    echo "${port:-8080}"
+}
+
+docker_up() {
+    find_compose
+    ensure_dotenv
+    mkdir -p "$(dirname "$MODE_FILE")"
+    echo docker >"$MODE_FILE"
+    say "docker compose: building the images and starting the stack (the first build takes a while)"
+    "${COMPOSE[@]}" up --build --detach
+    local port
+    port=$(gateway_port)
+    say "waiting for the gateway (health checks order the start: postgres, auth, notes and profile, gateway)"
+    wait_gateway "$port"
+    cat <<EOF
+
+Latchkey is up (docker compose, project '$COMPOSE_PROJECT').
+
+  web demo   http://localhost:$port   (API on the same origin; nothing else is published)
+  services   auth:8081, notes:8082, profile:8083 and postgres:5432 on the compose networks only
+  secrets    .env (git-ignored)
+  logs       make logs   (docker compose logs -f)
+  status     make status
+  stop       make down   (the database volume is kept; 'docker compose down -v' deletes it)
+EOF
+}
+
+docker_cmd() {
+    find_compose
+    case $1 in
+        down) "${COMPOSE[@]}" down && rm -f "$MODE_FILE" ;;
+        logs) exec "${COMPOSE[@]}" logs --follow --tail 50 ;;
+        status) "${COMPOSE[@]}" ps ;;
+    esac
+}
+
+main() {
+    [ $# -eq 1 ] || usage
+    local command=$1 mode
+    case $command in up | down | logs | status) ;; *) usage ;; esac
+    mode=$(pick_mode "$command")
+    if [ "$mode" = native ]; then
+        [ "$command" != up ] || say "no Docker engine answers (or STACK_MODE=native): running natively"
+        exec "$repo/Scripts/stack-native.sh" "$command"
+    fi
+    case $command in
+        up) docker_up ;;
+        *) docker_cmd "$command" ;;
+    esac
+}
+
+main "$@"

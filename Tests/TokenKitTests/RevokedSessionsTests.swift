@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import TokenKit
+
+/// The in-memory set of sessions the revocation feed reported.
+@Suite("Revoked sessions")
+struct RevokedSessionsTests {
+    /// An inserted session is reported; others are not.
+    @Test func containsWhatWasInserted() {
+        let revoked = RevokedSessions()
+        let session = UUID()
+        revoked.insert(session, revokedAt: Date())
+        #expect(revoked.contains(session))
+        #expect(!revoked.contains(UUID()))
+        #expect(revoked.count == 1)
+    }
+
+    /// An entry stays for the whole retention and goes after it.
+    @Test func pruneKeepsEntriesForTheRetention() {
+        let revoked = RevokedSessions(retention: 100)
+        let now = Date()
+        let recent = UUID()
+        let old = UUID()
+        revoked.insert(recent, revokedAt: now.addingTimeInterval(-99))
+        revoked.insert(old, revokedAt: now.addingTimeInterval(-101))
+        revoked.prune(now: now)
+        #expect(revoked.contains(recent))
+        #expect(!revoked.contains(old))
+    }
+
+    /// The default retention outlives the longest access token auth can issue (24 h) plus the 30 s leeway.
+    @Test func defaultRetentionOutlivesEveryToken() {
+        #expect(RevokedSessions().retention > 86_400 + 30)
+    }
+}
