@@ -126,6 +126,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "AuthServiceTests",
             dependencies: [
                 .byName(name: "AuthService"),

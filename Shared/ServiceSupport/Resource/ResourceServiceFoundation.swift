@@ -40,10 +40,16 @@ public struct ResourceServiceFoundation: Sendable {
         // Fail fast when auth is down: writes must answer 503 quickly, not retry a refused connection.
         configuration.connectionPool.retryConnectionEstablishment = false
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        self.keys = JWKSCache(fetcher: HTTPJWKSFetcher(authURL: settings.authURL, httpClient: self.httpClient), logger: logger)
+        let verifiedTokens = VerifiedTokenCache()
+        self.keys = JWKSCache(
+            fetcher: HTTPJWKSFetcher(authURL: settings.authURL, httpClient: self.httpClient),
+            logger: logger,
+            verifiedTokens: verifiedTokens
+        )
         let verifier = AccessTokenVerifier(
             policy: VerificationPolicy(issuer: settings.common.issuer, audiences: [settings.serviceName]),
-            keys: self.keys
+            keys: self.keys,
+            cache: verifiedTokens
         )
         self.revokedSessions = RevokedSessions()
         self.revocationFeed = RevocationFeedClient(

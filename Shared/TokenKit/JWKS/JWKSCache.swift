@@ -22,17 +22,21 @@ public actor JWKSCache: VerificationKeyProvider, Service {
     private var lastUnknownKeyFetch: ContinuousClock.Instant?
     private var inFlight: Task<Void, any Error>?
     private let refreshFailures = Counter(label: "latchkey_jwks_refresh_failures_total")
+    private let verifiedTokens: VerifiedTokenCache?
 
     /// - Parameters:
     ///   - fetcher: where the key set comes from.
     ///   - unknownKeyRefetchInterval: at most one refetch for unknown `kid`s per this interval.
     ///   - refreshBounds: the background refresh period is the response's `max-age`, clamped here.
+    ///   - verifiedTokens: a verifier cache to purge of the tokens of keys that leave the key set.
     public init(
         fetcher: any JWKSFetcher,
         logger: Logger,
         unknownKeyRefetchInterval: Duration = .seconds(30),
-        refreshBounds: ClosedRange<Duration> = .seconds(1)...(.seconds(300))
+        refreshBounds: ClosedRange<Duration> = .seconds(1)...(.seconds(300)),
+        verifiedTokens: VerifiedTokenCache? = nil
     ) {
+        self.verifiedTokens = verifiedTokens
         self.fetcher = fetcher
         self.logger = logger
         self.unknownKeyRefetchInterval = unknownKeyRefetchInterval
@@ -80,6 +84,7 @@ public actor JWKSCache: VerificationKeyProvider, Service {
             let fetched = document.keySet.verificationKeys()
             let withdrawn = Set(self.keys.keys).subtracting(fetched.keys)
             self.keys = fetched
+            self.verifiedTokens?.purge(kids: withdrawn)
             self.loaded = true
             let maxAge = Duration.seconds(document.maxAgeSeconds ?? 60)
             self.nextRefresh = min(max(maxAge, self.refreshBounds.lowerBound), self.refreshBounds.upperBound)

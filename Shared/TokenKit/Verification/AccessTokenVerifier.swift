@@ -12,19 +12,23 @@ public struct AccessTokenVerifier: Sendable {
     /// The claim requirements.
     public let policy: VerificationPolicy
     private let keys: any VerificationKeyProvider
+    private let cache: VerifiedTokenCache?
     private let now: @Sendable () -> Int64
 
     /// - Parameters:
     ///   - policy: issuer, audiences and leeway to enforce.
     ///   - keys: where published keys come from.
+    ///   - cache: remembers fully verified tokens; a hit skips parsing and the signature, never the time checks.
     ///   - now: the current time in whole seconds since 1970 (tests move it).
     public init(
         policy: VerificationPolicy,
         keys: any VerificationKeyProvider,
+        cache: VerifiedTokenCache? = nil,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970.rounded(.down)) }
     ) {
         self.policy = policy
         self.keys = keys
+        self.cache = cache
         self.now = now
     }
 
@@ -35,6 +39,13 @@ public struct AccessTokenVerifier: Sendable {
     public func verify(_ token: String, allowingExpired: Bool = false) async throws(TokenVerificationError) -> AccessTokenClaims {
         let bytes = Array(token.utf8)
         guard bytes.count <= AccessTokenHeader.maximumTokenLength else { throw .invalid(.oversized) }
+        let cacheKey = self.cache.map { _ in VerifiedTokenCache.Key(bytes) }
+        if let cache = self.cache, let cacheKey, !allowingExpired,
+            let claims = cache.claims(for: cacheKey, expiresBefore: self.now(), leeway: self.policy.leewaySeconds)
+        {
+            try self.checkTimes(claims, allowingExpired: false)
+            return claims
+        }
         let segments = try Self.split(bytes)
         let kid = try Self.checkHeader(bytes[segments.header])
         guard let key = await self.keys.verificationKey(for: kid) else { throw .invalid(.unknownKeyID) }
@@ -43,6 +54,9 @@ public struct AccessTokenVerifier: Sendable {
         else { throw .invalid(.badSignature) }
         let claims = try Self.decodeClaims(bytes[segments.payload])
         try self.checkClaims(claims, allowingExpired: allowingExpired)
+        if let cache = self.cache, let cacheKey, !allowingExpired {
+            cache.insert(cacheKey, claims: claims, kid: kid)
+        }
         return claims
     }
 
@@ -88,6 +102,11 @@ public struct AccessTokenVerifier: Sendable {
     func checkClaims(_ claims: AccessTokenClaims, allowingExpired: Bool) throws(TokenVerificationError) {
         guard claims.issuer == self.policy.issuer else { throw .invalid(.wrongIssuer) }
         guard claims.audience.contains(where: self.policy.audiences.contains) else { throw .invalid(.wrongAudience) }
+        try self.checkTimes(claims, allowingExpired: allowingExpired)
+    }
+
+    /// Checks `nbf` and `exp` against the clock; run on every use, cached or not.
+    func checkTimes(_ claims: AccessTokenClaims, allowingExpired: Bool) throws(TokenVerificationError) {
         let now = self.now()
         let leeway = self.policy.leewaySeconds
         // Valid from `nbf - leeway` (inclusive) until `exp + leeway` (exclusive). The leeway moves

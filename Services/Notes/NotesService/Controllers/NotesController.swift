@@ -12,8 +12,8 @@ struct NotesController: Sendable {
         reads: RouterGroup<AuthenticatedRequestContext<ServiceRequestContext>>,
         writes: RouterGroup<ConfirmedRequestContext<ServiceRequestContext>>
     ) {
-        reads.get("/v1/notes", use: self.list)
-        reads.get("/v1/notes/{id}", use: self.show)
+        reads.read("/v1/notes", use: self.list)
+        reads.read("/v1/notes/{id}", use: self.show)
         writes.post("/v1/notes", use: self.create)
         writes.patch("/v1/notes/{id}", use: self.update)
         writes.delete("/v1/notes/{id}", use: self.delete)

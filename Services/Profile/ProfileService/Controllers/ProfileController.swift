@@ -11,7 +11,7 @@ struct ProfileController: Sendable {
         reads: RouterGroup<AuthenticatedRequestContext<ServiceRequestContext>>,
         writes: RouterGroup<ConfirmedRequestContext<ServiceRequestContext>>
     ) {
-        reads.get("/v1/profile", use: self.show)
+        reads.read("/v1/profile", use: self.show)
         writes.put("/v1/profile", use: self.replace)
     }
 
