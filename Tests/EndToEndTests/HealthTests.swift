@@ -5,7 +5,7 @@ extension SharedStackSuite {
     @Suite("Health endpoints")
     struct HealthTests {
         /// Each service answers `/healthz` and `/readyz` with 200 and `/metrics` in the Prometheus text format.
-        @Test("health, readiness and metrics answer", arguments: ServiceKind.allCases)
+        @Test("health, readiness and metrics answer", arguments: ServiceKind.standard)
         func endpoints(service: ServiceKind) async throws {
             let stack = try CurrentStack.require()
             #expect(try await HTTP.send(.get, stack.url(service, "/healthz")).status == 200)

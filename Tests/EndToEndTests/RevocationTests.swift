@@ -63,18 +63,19 @@ extension SharedStackSuite {
             #expect(try await HTTP.send(.get, stack.url(.notes, "/v1/notes"), bearer: second.accessToken).status == 200)
         }
 
-        /// Repeats `GET url` until it is refused (or 3 s have passed) and says when that was, measured from `start`.
+        /// Repeats `GET url` until it is refused (or `limit` has passed) and says when that was, measured from `start`.
         static func firstRefusal(
             of url: String,
             token: String,
-            since start: ContinuousClock.Instant
+            since start: ContinuousClock.Instant,
+            within limit: Duration = .seconds(3)
         ) async throws -> (
             response: TestResponse, after: Duration
         ) {
             while true {
                 let response = try await HTTP.send(.get, url, bearer: token)
                 let elapsed = ContinuousClock.now - start
-                if response.status != 200 || elapsed > .seconds(3) { return (response, elapsed) }
+                if response.status != 200 || elapsed > limit { return (response, elapsed) }
                 try await Task.sleep(for: .milliseconds(20))
             }
         }

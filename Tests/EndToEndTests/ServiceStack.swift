@@ -39,7 +39,7 @@ actor ServiceStack {
             ports[kind] = try FreePort.pick()
         }
         self.ports = Mutex(ports)
-        self.databases = Dictionary(uniqueKeysWithValues: ServiceKind.allCases.map { ($0, "e2e_\($0.rawValue)_\(id)") })
+        self.databases = Dictionary(uniqueKeysWithValues: ServiceKind.standard.map { ($0, "e2e_\($0.rawValue)_\(id)") })
         var generator = SystemRandomNumberGenerator()
         self.secretKey = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
         self.clientSecrets = Dictionary(
@@ -49,7 +49,7 @@ actor ServiceStack {
 
     /// Makes the databases and the log folder; starts nothing.
     static func create(options: StackOptions = StackOptions()) async throws -> ServiceStack {
-        for name in ServiceKind.allCases.map(\.rawValue) {
+        for name in ServiceKind.standard.map(\.executableName) {
             _ = try PackageLocation.executable(named: name)
         }
         guard FileManager.default.isExecutableFile(atPath: setpriv.path) else {
@@ -57,7 +57,7 @@ actor ServiceStack {
         }
         let stack = try ServiceStack(options: options, postgres: try TestPostgres.fromEnvironment())
         try FileManager.default.createDirectory(at: stack.logFolder, withIntermediateDirectories: true)
-        try await stack.postgres.createDatabases(ServiceKind.allCases.compactMap { stack.databases[$0] })
+        try await stack.postgres.createDatabases(ServiceKind.standard.compactMap { stack.databases[$0] })
         return stack
     }
 
@@ -83,7 +83,7 @@ actor ServiceStack {
     /// Launches one service (it must not be running); does not wait for it.
     func start(_ kind: ServiceKind) async throws {
         guard self.running[kind] == nil else { throw HarnessError("\(kind.rawValue) is already running") }
-        let binary = try PackageLocation.executable(named: kind.rawValue)
+        let binary = try PackageLocation.executable(named: kind.executableName)
         let log = self.logFile(kind)
         try Data("=== \(Date()) starting \(kind.rawValue) on port \(self.port(kind))\n".utf8).append(to: log)
         self.logOffsets[kind] = (try? FileManager.default.attributesOfItem(atPath: log.path)[.size] as? UInt64) ?? 0
@@ -176,10 +176,10 @@ actor ServiceStack {
 
     /// Stops every running service by PID and drops the stack's databases. Safe to call twice.
     func shutdown() async {
-        for kind in [ServiceKind.notes, .profile, .auth] {
+        for kind in [ServiceKind.notes, .profile, .authReplica, .auth] {
             await self.stop(kind)
         }
-        try? await self.postgres.dropDatabases(ServiceKind.allCases.compactMap { self.databases[$0] })
+        try? await self.postgres.dropDatabases(ServiceKind.standard.compactMap { self.databases[$0] })
     }
 
     /// The last `lines` lines of every service's log, labelled.
@@ -215,12 +215,12 @@ actor ServiceStack {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOST": "127.0.0.1",
             "PORT": String(self.port(kind)),
-            "DATABASE_URL": self.postgres.url(of: self.databases[kind]!),
+            "DATABASE_URL": self.postgres.url(of: self.databases[kind.databaseOwner]!),
             "LOG_LEVEL": "info",
             "COOKIE_SECURE": "false",
         ]
         switch kind {
-        case .auth:
+        case .auth, .authReplica:
             environment["AUTH_SECRET_KEY"] = self.secretKey
             environment["BCRYPT_COST"] = "4"
             environment["INTROSPECTION_CLIENTS"] = ServiceKind.resourceServices
