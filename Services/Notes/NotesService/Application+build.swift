@@ -12,17 +12,8 @@ public func buildApplication(
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) throws -> some ApplicationProtocol {
     let foundation = try ResourceServiceFoundation(settings: settings, logger: logger)
-    let router = foundation.makeRouter(registry: registry)
-    NotesController(notes: NoteRepository(client: foundation.postgres, logger: logger))
-        .addRoutes(reads: foundation.readRoutes(router), writes: foundation.writeRoutes(router))
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(settings.common.host, port: settings.common.port), serverName: nil),
-        services: foundation.services,
-        logger: logger
-    )
-    app.beforeServerStarts {
-        try await foundation.migrate(NotesMigrations.all, lockKey: NotesMigrations.lockKey)
+    let notes = NoteRepository(client: foundation.postgres, logger: logger)
+    return foundation.makeApplication(registry: registry, migrations: NotesMigrations.all, lockKey: NotesMigrations.lockKey) { reads, writes in
+        NotesController(notes: notes).addRoutes(reads: reads, writes: writes)
     }
-    return app
 }

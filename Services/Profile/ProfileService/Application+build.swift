@@ -12,17 +12,8 @@ public func buildApplication(
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) throws -> some ApplicationProtocol {
     let foundation = try ResourceServiceFoundation(settings: settings, logger: logger)
-    let router = foundation.makeRouter(registry: registry)
-    ProfileController(profiles: ProfileRepository(client: foundation.postgres, logger: logger))
-        .addRoutes(reads: foundation.readRoutes(router), writes: foundation.writeRoutes(router))
-    var app = Application(
-        router: router,
-        configuration: .init(address: .hostname(settings.common.host, port: settings.common.port), serverName: nil),
-        services: foundation.services,
-        logger: logger
-    )
-    app.beforeServerStarts {
-        try await foundation.migrate(ProfileMigrations.all, lockKey: ProfileMigrations.lockKey)
+    let profiles = ProfileRepository(client: foundation.postgres, logger: logger)
+    return foundation.makeApplication(registry: registry, migrations: ProfileMigrations.all, lockKey: ProfileMigrations.lockKey) { reads, writes in
+        ProfileController(profiles: profiles).addRoutes(reads: reads, writes: writes)
     }
-    return app
 }

@@ -106,6 +106,32 @@ public struct ResourceServiceFoundation: Sendable {
         router.confirmedGroup(authenticator: self.authenticator, checker: self.sessionChecker)
     }
 
+    /// The service's application: the foundation's router with the routes `addRoutes` registers on the
+    /// read (locally verified) and write (confirmed) groups, the foundation's services, and the
+    /// service's migrations applied before the server starts.
+    public func makeApplication(
+        registry: PrometheusCollectorRegistry,
+        migrations: [DatabaseMigration],
+        lockKey: Int64,
+        addRoutes: (
+            _ reads: RouterGroup<AuthenticatedRequestContext<ServiceRequestContext>>,
+            _ writes: RouterGroup<ConfirmedRequestContext<ServiceRequestContext>>
+        ) -> Void
+    ) -> some ApplicationProtocol {
+        let router = self.makeRouter(registry: registry)
+        addRoutes(self.readRoutes(router), self.writeRoutes(router))
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(self.settings.common.host, port: self.settings.common.port), serverName: nil),
+            services: self.services,
+            logger: self.logger
+        )
+        app.beforeServerStarts {
+            try await self.migrate(migrations, lockKey: lockKey)
+        }
+        return app
+    }
+
     /// Applies the service's migrations; call from `beforeServerStarts`.
     public func migrate(_ migrations: [DatabaseMigration], lockKey: Int64) async throws {
         try await MigrationRunner(migrations: migrations, lockKey: lockKey).migrate(client: self.postgres, logger: self.logger)

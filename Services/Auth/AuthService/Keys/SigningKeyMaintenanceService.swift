@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceSupport
 
 /// Runs the key schedule and reloads the key ring periodically, on every replica.
 ///
@@ -15,16 +16,7 @@ struct SigningKeyMaintenanceService: Service {
     let logger: Logger
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: self.interval)
-                    await self.tick()
-                }
-            }
-        } catch is CancellationError {
-            // Graceful shutdown: stop the schedule.
-        }
+        try await PeriodicWork.run(every: self.interval) { await self.tick() }
     }
 
     /// One pass: ensure the schedule, then reload.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import ServiceSupport
 
 /// Once a minute, deletes rows nothing needs any more: revocations older than any token they
 /// could affect, and login failures outside the limit window.
@@ -13,16 +14,7 @@ struct HousekeepingService: Service {
     let logger: Logger
 
     func run() async throws {
-        do {
-            try await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    try await Task.sleep(for: .seconds(60))
-                    await self.sweep()
-                }
-            }
-        } catch is CancellationError {
-            // Graceful shutdown.
-        }
+        try await PeriodicWork.run(every: .seconds(60)) { await self.sweep() }
     }
 
     /// One pass over both tables.
