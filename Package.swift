@@ -139,6 +139,9 @@ let package = Package(
                 .byName(name: "TokenKit"),
                 .byName(name: "ServiceSupport"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -28,6 +28,10 @@ extension Request {
         guard Self.isJSON(self.headers[.contentType]) else {
             throw Problem(.unsupportedMediaType, detail: "Send the body as application/json.")
         }
+        // JSONDecoder checks only the strings it reads, so invalid UTF-8 in an ignored field would pass.
+        guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
+            throw Problem.validation(field: "body", "is not valid UTF-8")
+        }
         do {
             return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let error as DecodingError {

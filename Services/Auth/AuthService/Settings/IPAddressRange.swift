@@ -5,8 +5,9 @@ public struct IPAddressRange: Sendable, Equatable {
     let network: [UInt8]
     let prefixLength: Int
 
+    /// Nil for anything but an address with an optional `/prefix` (`/` alone and `10.0.0.1/` included).
     public init?(cidr: String) {
-        let parts = cidr.split(separator: "/", maxSplits: 1).map(String.init)
+        let parts = cidr.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let address = Self.parse(parts[0]) else { return nil }
         let bits = address.count * 8
         let prefix: Int
