@@ -185,7 +185,7 @@ unix_socket_directories = '$quoted_dir'
 fsync = off
 synchronous_commit = off
 full_page_writes = off
-max_connections = 300
+max_connections = 1000
 shared_buffers = 128MB
 EOF
 

@@ -73,7 +73,7 @@ public func buildApplication(
         try await MigrationRunner(migrations: AuthMigrations.all, lockKey: AuthMigrations.lockKey).migrate(client: postgres, logger: logger)
         try await rotator.ensureKeys(now: clock.now())
         try await ring.reload()
-        try await broadcaster.publishNew()
+        try await broadcaster.prime()
     }
     return app
 }

@@ -32,12 +32,19 @@ actor RevocationBroadcaster {
     /// The number of open streams.
     var subscriberCount: Int { self.subscribers.count }
 
-    /// Publishes revocations committed since the last call.
-    func publishNew() async throws {
-        guard let last = self.lastPublished else {
+    /// Starts publishing after the newest revocation already in the table; called once the schema exists.
+    func prime() async throws {
+        if self.lastPublished == nil {
             self.lastPublished = try await self.repository.latestSeq()
-            return
         }
+    }
+
+    /// Whether ``prime()`` has run.
+    var isPrimed: Bool { self.lastPublished != nil }
+
+    /// Publishes revocations committed since the last call (nothing before ``prime()``).
+    func publishNew() async throws {
+        guard let last = self.lastPublished else { return }
         var after = last
         while true {
             let events = try await self.repository.events(after: after, since: .distantPast)

@@ -27,6 +27,10 @@ struct RevocationListener: Service {
     }
 
     private func listenUntilCancelled() async throws {
+        // The table exists only once the migrations have run (before the server starts).
+        while !(await self.broadcaster.isPrimed) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         var backoff = Duration.milliseconds(200)
         while !Task.isCancelled {
             do {
