@@ -72,3 +72,15 @@ status: ## Show what of the local stack runs and is ready
 .PHONY: validate-deploy
 validate-deploy: ## Validate compose, Dockerfile, gateway config, Kubernetes manifests and scripts
 	Scripts/validate-deploy.sh
+
+# ---------------------------------------------------------------------------------------------
+# Browser tests of the web demo (Web/)
+# ---------------------------------------------------------------------------------------------
+
+# Tests/browser/run.sh: installs chromium and the Python packages when missing, starts the native
+# stack (10 s access tokens), runs pytest + Playwright, stops the stack (if it started it).
+# STACK_CONFIGURATION=debug uses the binaries `make test` built instead of a release build;
+# LATCHKEY_BASE_URL=http://... tests a running gateway instead; PYTEST_ARGS="-k ..." picks tests.
+.PHONY: browser-test
+browser-test: ## Browser tests of the web demo (Playwright + chromium) against the native stack
+	@$(STACK_VARS) Tests/browser/run.sh

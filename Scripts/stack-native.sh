@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Latchkey stack without Docker: PostgreSQL 15, the three services (release builds) and nginx
+# The Latchkey stack without Docker: PostgreSQL 15, the three services (release builds by default) and nginx
 # as the gateway, all on 127.0.0.1 and all state under .local/ (git-ignored).
 #
 #   Scripts/stack-native.sh up|down|logs|status        (normally through Scripts/stack.sh / make)
@@ -17,7 +17,12 @@
 #   STACK_SCRATCH_PATH      swift build folder (default .build): keep release artifacts apart,
 #                           e.g. STACK_SCRATCH_PATH=.build-release
 #   SWIFT_RELEASE_FLAGS     extra flags for `swift build -c release`
+#   STACK_CONFIGURATION     release (default) or debug: debug runs the binaries `make test` already
+#                           built in SCRATCH/debug (CI's browser tests), slower but no second build
 #   STACK_SKIP_BUILD=1      use the binaries already built
+#   STACK_ACCESS_TOKEN_TTL_SECONDS  overrides ACCESS_TOKEN_TTL_SECONDS of stack.env when auth starts
+#                           (10 … 86400; the browser tests use 10 s to watch tokens expire). A running
+#                           auth keeps its lifetime: make down first.
 #   STACK_READY_TIMEOUT     seconds to wait for readiness (120); STACK_STOP_TIMEOUT (20)
 #   SWIFT, PG_BIN, NGINX    the swift driver, PostgreSQL's bin folder, the nginx binary
 #
@@ -432,10 +437,19 @@ stop_postgres() {
 # ---------------------------------------------------------------------------------------------
 
 SWIFT_CMD=()
+CONFIGURATION=release
 swift_cmd() {
     local scratch=${STACK_SCRATCH_PATH:-.build}
-    # shellcheck disable=SC2206 # SWIFT_RELEASE_FLAGS is a list of flags
-    SWIFT_CMD=("${SWIFT:-swift}" build -c release --scratch-path "$scratch" ${SWIFT_RELEASE_FLAGS:-})
+    CONFIGURATION=${STACK_CONFIGURATION:-release}
+    case $CONFIGURATION in
+        release)
+            # shellcheck disable=SC2206 # SWIFT_RELEASE_FLAGS is a list of flags
+            SWIFT_CMD=("${SWIFT:-swift}" build -c release --scratch-path "$scratch" ${SWIFT_RELEASE_FLAGS:-})
+            ;;
+        # Plain `swift build`: `make test` (swift build --build-tests) has built all of it already.
+        debug) SWIFT_CMD=("${SWIFT:-swift}" build --scratch-path "$scratch") ;;
+        *) die "STACK_CONFIGURATION must be release or debug, not '$CONFIGURATION'" ;;
+    esac
 }
 
 build_services() {
@@ -443,17 +457,17 @@ build_services() {
     if [ "${STACK_SKIP_BUILD:-0}" = 1 ]; then
         say "STACK_SKIP_BUILD=1: using the binaries already built"
     else
-        say "building (release): ${SWIFT_CMD[*]}"
+        say "building ($CONFIGURATION): ${SWIFT_CMD[*]}"
         local scratch=${STACK_SCRATCH_PATH:-.build}
         [[ "$scratch" = /* ]] || scratch="$repo/$scratch"
-        [ -x "$scratch/release/auth" ] || say "  (the first release build takes several minutes)"
+        [ -x "$scratch/$CONFIGURATION/auth" ] || say "  (the first $CONFIGURATION build takes several minutes)"
         (cd "$repo" && "${SWIFT_CMD[@]}") || die "swift build failed"
     fi
     BIN_DIR=$(cd "$repo" && "${SWIFT_CMD[@]}" --show-bin-path) || die "swift build --show-bin-path failed"
-    # Prefer the stable SCRATCH/release path (a symlink to the triple folder) in process listings.
+    # Prefer the stable SCRATCH/release (or /debug) path, a symlink to the triple folder, in process listings.
     local scratch=${STACK_SCRATCH_PATH:-.build} alias
     [[ "$scratch" = /* ]] || scratch="$repo/$scratch"
-    alias="$scratch/release"
+    alias="$scratch/$CONFIGURATION"
     if [ -d "$alias" ] && [ "$alias/auth" -ef "$BIN_DIR/auth" ]; then
         BIN_DIR=$alias
     fi
@@ -494,8 +508,12 @@ service_env() {
             pass+=(INTROSPECTION_TIMEOUT_MS)
             ;;
     esac
+    local value
     for key in "${pass[@]}"; do
-        [ -z "${cfg[$key]:-}" ] || echo "$key=${cfg[$key]}"
+        value=${cfg[$key]:-}
+        # STACK_ACCESS_TOKEN_TTL_SECONDS in the environment wins over stack.env (browser tests).
+        [ "$key" != ACCESS_TOKEN_TTL_SECONDS ] || value=$(setting "STACK_$key" "$value")
+        [ -z "$value" ] || echo "$key=$value"
     done
 }
 
@@ -664,7 +682,7 @@ cmd_up() {
     wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/.well-known/jwks.json"
     cat <<EOF
 
-Latchkey is up (native stack, release build from $BIN_DIR).
+Latchkey is up (native stack, $CONFIGURATION build from $BIN_DIR).
 
   web demo   http://localhost:$GATEWAY_PORT        (API on the same origin: /v1/..., /.well-known/jwks.json)
   auth       http://127.0.0.1:$AUTH_PORT         (each service: /healthz, /readyz, /metrics)
