@@ -24,7 +24,7 @@ struct JWKSCacheTests {
     @discardableResult
     func withLiveServer<Value: Sendable>(
         _ server: JWKSTestServer,
-        timeout: TimeAmount = .seconds(5),
+        timeout: TimeAmount = .seconds(20),
         _ test: @escaping @Sendable (HTTPJWKSFetcher) async throws -> Value
     ) async throws -> Value {
         try await server.application().test(.live) { client in
@@ -232,7 +232,7 @@ struct JWKSCacheTests {
     }
 
     /// Polls `condition` every 50 ms for up to `timeout`; true as soon as it holds.
-    static func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async throws -> Bool {
+    static func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now.advanced(by: timeout)
         while ContinuousClock.now < deadline {
             if await condition() { return true }

@@ -36,7 +36,7 @@ struct RevocationFeedClientTests {
             )
             let task = Task { try await feed.run() }
             defer { task.cancel() }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             while !condition(feed), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }
