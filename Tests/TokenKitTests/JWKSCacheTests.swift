@@ -220,14 +220,17 @@ struct JWKSCacheTests {
             let running = Task { try await cache.run() }
             defer { running.cancel() }
 
-            #expect(try await Self.eventually { server.requestCount >= 2 })
+            let retried = try await Self.eventually { server.requestCount >= 2 }
+            #expect(retried)
             #expect(await !cache.isLoaded)
 
             server.update { $0.failing = false }
-            #expect(try await Self.eventually { await cache.isLoaded })
+            let loaded = try await Self.eventually { await cache.isLoaded }
+            #expect(loaded)
 
             server.update { $0.keys.append(self.second.verificationKey) }
-            #expect(try await Self.eventually { await cache.keyIDs == [self.first.kid, self.second.kid] })
+            let refreshed = try await Self.eventually { await cache.keyIDs == [self.first.kid, self.second.kid] }
+            #expect(refreshed)
         }
     }
 
