@@ -22,6 +22,7 @@ public func buildApplication(
     clock: AuthClock = .system
 ) async throws -> some ApplicationProtocol {
     let postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
+    let databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
     let keys = DerivedKeys(secret: settings.secretKey)
     let policy = SessionPolicy(settings: settings)
     let sealer = SigningKeySealer(key: keys.signingKeySeal)
@@ -54,6 +55,7 @@ public func buildApplication(
     let components = AuthComponents(
         settings: settings,
         postgres: postgres,
+        databaseHealth: databaseHealth,
         keys: keys,
         ring: ring,
         broadcaster: broadcaster,
@@ -66,7 +68,9 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(settings.common.host, port: settings.common.port), serverName: nil),
-        services: [postgres, maintenance, RevocationListener(client: postgres, broadcaster: broadcaster, logger: logger), housekeeping],
+        services: [
+            postgres, databaseHealth, maintenance, RevocationListener(client: postgres, broadcaster: broadcaster, logger: logger), housekeeping,
+        ],
         logger: logger
     )
     app.beforeServerStarts {

@@ -10,6 +10,7 @@ import TokenKit
 struct AuthComponents: Sendable {
     let settings: AuthSettings
     let postgres: PostgresClient
+    let databaseHealth: DatabaseHealth
     let keys: DerivedKeys
     let ring: SigningKeyRing
     let broadcaster: RevocationBroadcaster
@@ -43,6 +44,7 @@ struct AuthComponents: Sendable {
         let verifier = AccessTokenVerifier(
             policy: VerificationPolicy(issuer: self.settings.common.issuer, audiences: Set(self.settings.audience)),
             keys: self.ring,
+            cache: self.ring.verifiedTokens,
             now: { [clock] in clock.epochSeconds }
         )
         let cookies = TokenCookies(secure: self.settings.common.cookieSecure)
@@ -54,8 +56,14 @@ struct AuthComponents: Sendable {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
-        HealthRoutes<ServiceRequestContext>(registry: registry) { [postgres, ring] in
-            guard await ring.hasActiveKey else { return false }
+        router.add(
+            middleware: DatabaseAvailabilityMiddleware(
+                health: self.databaseHealth,
+                exemptPaths: ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.json"]
+            )
+        )
+        HealthRoutes<ServiceRequestContext>(registry: registry) { [databaseHealth, postgres, ring] in
+            guard databaseHealth.isAvailable, await ring.hasActiveKey else { return false }
             return (try? await postgres.query("SELECT 1")) != nil
         }
         .register(on: router)

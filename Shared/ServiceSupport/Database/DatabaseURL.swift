@@ -41,6 +41,18 @@ public struct DatabaseURL: Sendable, Equatable {
         return copy
     }
 
+    /// A configuration for a single postgres-nio connection (outside any pool) to this URL.
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        PostgresConnection.Configuration(
+            host: self.host,
+            port: self.port,
+            username: self.username,
+            password: self.password,
+            database: self.database,
+            tls: self.requireTLS ? .require(try NIOSSLContext(configuration: .makeClientConfiguration())) : .disable
+        )
+    }
+
     /// A postgres-nio client configuration for this URL.
     public func clientConfiguration(maximumConnections: Int = 20) throws -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS = self.requireTLS ? .require(.makeClientConfiguration()) : .disable

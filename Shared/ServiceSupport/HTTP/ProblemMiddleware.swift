@@ -17,6 +17,10 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PostgresTransactionError where error.closureError is Problem {
             // A handler refused inside a transaction (which was rolled back): answer its problem.
             return (error.closureError as! Problem).response()
+        } catch let error where DatabaseUnavailability.isUnavailable(error) {
+            // The database went away under the request (a lost or refused connection): retry later, not a 500.
+            context.logger.warning("Request failed: database unavailable", metadata: ["error.type": .string(String(reflecting: type(of: error)))])
+            return DatabaseUnavailability.problem().response()
         } catch let error as HTTPError {
             return Self.problem(for: error.status).response()
         } catch let error as any HTTPResponseError {

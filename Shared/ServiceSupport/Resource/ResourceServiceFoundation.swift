@@ -15,6 +15,8 @@ import TokenKit
 public struct ResourceServiceFoundation: Sendable {
     public let settings: ResourceServiceSettings
     public let postgres: PostgresClient
+    /// Whether the database answers; requests that need it are refused with 503 while it does not.
+    public let databaseHealth: DatabaseHealth
     public let httpClient: HTTPClient
     public let keys: JWKSCache
     /// Verifies access tokens locally (reads).
@@ -31,6 +33,7 @@ public struct ResourceServiceFoundation: Sendable {
         self.settings = settings
         self.logger = logger
         self.postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
+        self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
         var configuration = HTTPClient.Configuration()
         let timeout = TimeAmount.milliseconds(Int64(settings.introspectionTimeoutMilliseconds))
         // No client-wide read timeout: introspection and JWKS requests carry their own deadline, and the
@@ -75,21 +78,22 @@ public struct ResourceServiceFoundation: Sendable {
         )
     }
 
-    /// The long-running parts: the database pool, the JWKS refresher, the revocation feed and the
-    /// HTTP client's shutdown.
+    /// The long-running parts: the database pool and its health probe, the JWKS refresher, the
+    /// revocation feed and the HTTP client's shutdown.
     public var services: [any Service] {
-        [self.postgres, self.keys, self.revocationFeed, HTTPClientLifecycle(client: self.httpClient)]
+        [self.postgres, self.databaseHealth, self.keys, self.revocationFeed, HTTPClientLifecycle(client: self.httpClient)]
     }
 
-    /// A router with problem responses, request metrics and `/healthz`, `/readyz`, `/metrics`.
-    /// `/readyz` is false until the database answers, the signing keys are loaded and the
-    /// revocation feed has replayed.
+    /// A router with problem responses, request metrics, the database gate (503 at once while the
+    /// database does not answer) and `/healthz`, `/readyz`, `/metrics`. `/readyz` is false until the
+    /// database answers, the signing keys are loaded and the revocation feed has replayed.
     public func makeRouter(registry: PrometheusCollectorRegistry) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
-        HealthRoutes<ServiceRequestContext>(registry: registry) { [keys, postgres, revocationFeed] in
-            guard await keys.isLoaded, revocationFeed.hasReplayed else { return false }
+        router.add(middleware: DatabaseAvailabilityMiddleware(health: self.databaseHealth))
+        HealthRoutes<ServiceRequestContext>(registry: registry) { [databaseHealth, keys, postgres, revocationFeed] in
+            guard databaseHealth.isAvailable, await keys.isLoaded, revocationFeed.hasReplayed else { return false }
             return (try? await postgres.query("SELECT 1")) != nil
         }
         .register(on: router)
