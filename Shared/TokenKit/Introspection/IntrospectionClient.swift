@@ -17,6 +17,8 @@ public struct IntrospectionClient: SessionStatusChecker {
     private let timeout: TimeAmount
     private let httpClient: HTTPClient
     private let logger: Logger
+    private let duration = Timer(label: "latchkey_introspection_duration_seconds")
+    private let failures = Counter(label: "latchkey_introspection_failures_total")
 
     /// - Parameters:
     ///   - authURL: the auth service's base URL.
@@ -35,13 +37,13 @@ public struct IntrospectionClient: SessionStatusChecker {
     public func isSessionActive(_ identity: LocalIdentity) async throws -> Bool {
         let started = ContinuousClock.now
         defer {
-            Timer(label: "latchkey_introspection_duration_seconds").record(duration: ContinuousClock.now - started)
+            self.duration.record(duration: ContinuousClock.now - started)
         }
         let answer: IntrospectionResponse
         do {
             answer = try await self.introspect(identity.accessToken)
         } catch {
-            Counter(label: "latchkey_introspection_failures_total").increment()
+            self.failures.increment()
             self.logger.warning("Introspection failed; refusing the request", metadata: ["error": .string(String(describing: error))])
             throw Problem.retryLater(.authUnavailable, detail: "The session could not be confirmed right now; retry shortly.", afterSeconds: 2)
         }
@@ -63,9 +65,25 @@ public struct IntrospectionClient: SessionStatusChecker {
 
     /// Percent-encodes a value for a form body (JWTs need little, but nothing is assumed).
     static func formEncode(_ value: String) -> String {
+        // A JWT is base64url and dots: nothing to encode, and no need for Foundation's UTF-16 round trip.
+        if value.utf8.allSatisfy(Self.isUnreserved) { return value }
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+}
+
+extension IntrospectionClient {
+    /// RFC 3986 unreserved characters, which a form value carries as they are.
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
     }
 }
 

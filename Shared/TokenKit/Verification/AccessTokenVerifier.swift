@@ -1,5 +1,4 @@
 import Foundation
-import JWTKit
 
 /// Verifies access tokens strictly, enforcing every rule of the contract that jwt-kit alone does not.
 ///
@@ -78,24 +77,28 @@ public struct AccessTokenVerifier: Sendable {
         return Segments(header: 0..<first, payload: (first + 1)..<second, signature: (second + 1)..<bytes.count)
     }
 
+    /// One decoder for every token: making a `JSONDecoder` per call is measurable at this rate, and its
+    /// `decode` is safe to call concurrently.
+    private static let decoder = JSONDecoder()
+
     /// Checks the JOSE header and returns its `kid`.
     static func checkHeader(_ encoded: ArraySlice<UInt8>) throws(TokenVerificationError) -> String {
-        guard let json = Base64URL.decode(utf8: encoded),
-            let header = try? JSONDecoder().decode(JWTHeader.self, from: Data(json))
-        else { throw .invalid(.malformed) }
-        guard header.fields["alg"]?.asString == AccessTokenHeader.algorithm else { throw .invalid(.disallowedAlgorithm) }
-        guard Set(header.fields.keys).isSubset(of: AccessTokenHeader.allowedParameters) else { throw .invalid(.disallowedHeader) }
-        guard header.fields["typ"]?.asString == AccessTokenHeader.type else { throw .invalid(.disallowedType) }
-        guard let kid = header.fields["kid"]?.asString, !kid.isEmpty, kid.utf8.count <= 128 else {
+        guard let json = Base64URL.decode(utf8: encoded), let header = JOSEHeader.decode(json, decoder: Self.decoder) else {
+            throw .invalid(.malformed)
+        }
+        guard header.alg == AccessTokenHeader.algorithm else { throw .invalid(.disallowedAlgorithm) }
+        guard header.names.allSatisfy(AccessTokenHeader.allowedParameters.contains) else { throw .invalid(.disallowedHeader) }
+        guard header.typ == AccessTokenHeader.type else { throw .invalid(.disallowedType) }
+        guard let kid = header.kid, !kid.isEmpty, kid.utf8.count <= 128 else {
             throw .invalid(.missingKeyID)
         }
         return kid
     }
 
     static func decodeClaims(_ encoded: ArraySlice<UInt8>) throws(TokenVerificationError) -> AccessTokenClaims {
-        guard let json = Base64URL.decode(utf8: encoded),
-            let claims = try? JSONDecoder().decode(AccessTokenClaims.self, from: Data(json))
-        else { throw .invalid(.malformedClaims) }
+        guard let json = Base64URL.decode(utf8: encoded) else { throw .invalid(.malformedClaims) }
+        if let claims = json.withUnsafeBufferPointer({ AccessTokenClaims(compact: $0) }) { return claims }
+        guard let claims = try? Self.decoder.decode(AccessTokenClaims.self, from: Data(json)) else { throw .invalid(.malformedClaims) }
         return claims
     }
 

@@ -18,6 +18,9 @@ struct URLEncodedForm: Sendable {
     subscript(name: String) -> String? { self.fields[name] }
 
     private static func decode(_ text: Substring) -> String? {
-        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        // Most values (a JWT is all base64url and dots) have nothing to decode: skip Foundation's
+        // replacing and percent-decoding, which cost a tenth of an introspection's CPU.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) { return String(text) }
+        return text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 }

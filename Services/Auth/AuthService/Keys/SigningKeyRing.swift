@@ -23,6 +23,9 @@ actor SigningKeyRing: VerificationKeyProvider {
     private let logger: Logger
     private var entries: [Entry] = []
     private var lastReload: Date = .distantPast
+    /// Tokens verified with these keys, for auth's own verifier (introspection verifies the same token of
+    /// a client again and again); a key that leaves the ring takes its tokens out of the cache.
+    nonisolated let verifiedTokens = VerifiedTokenCache()
 
     init(client: PostgresClient, sealer: SigningKeySealer, clock: AuthClock, logger: Logger) {
         self.client = client
@@ -51,6 +54,7 @@ actor SigningKeyRing: VerificationKeyProvider {
         }
         self.entries = entries.sorted { $0.activatesAt < $1.activatesAt }
         self.lastReload = self.clock.now()
+        self.verifiedTokens.purge(kids: Set(known.keys))
     }
 
     /// The signer of the key active now (the newest whose activation time has come).
