@@ -73,6 +73,13 @@ final class ChildProcess: Sendable {
         kill(self.pid, paused ? SIGSTOP : SIGCONT)
     }
 
+    /// SIGKILL at once; returns once the child has exited and been reaped.
+    func killNow() async {
+        guard self.process.isRunning else { return }
+        kill(self.pid, SIGKILL)
+        _ = await self.waitForExit(timeout: .seconds(10))
+    }
+
     /// SIGTERM, then SIGKILL after `grace`; returns once the child has exited and been reaped.
     func stop(grace: Duration = .seconds(5)) async {
         guard self.process.isRunning else { return }

@@ -15,8 +15,8 @@ actor ServiceStack {
     private nonisolated let ports: Mutex<[ServiceKind: Int]>
     nonisolated let options: StackOptions
 
-    private let postgres: TestPostgres
-    private let databases: [ServiceKind: String]
+    private nonisolated let postgres: TestPostgres
+    private nonisolated let databases: [ServiceKind: String]
     private let secretKey: String
     private let clientSecrets: [ServiceKind: String]
     private var running: [ServiceKind: ChildProcess] = [:]
@@ -48,14 +48,16 @@ actor ServiceStack {
     }
 
     /// Makes the databases and the log folder; starts nothing.
-    static func create(options: StackOptions = StackOptions()) async throws -> ServiceStack {
+    ///
+    /// - Parameter postgres: the server for the stack's databases; nil uses the shared test server.
+    static func create(options: StackOptions = StackOptions(), postgres: TestPostgres? = nil) async throws -> ServiceStack {
         for name in ServiceKind.standard.map(\.executableName) {
             _ = try PackageLocation.executable(named: name)
         }
         guard FileManager.default.isExecutableFile(atPath: setpriv.path) else {
             throw HarnessError("\(setpriv.path) is missing (util-linux); it makes the services die with the test process")
         }
-        let stack = try ServiceStack(options: options, postgres: try TestPostgres.fromEnvironment())
+        let stack = try ServiceStack(options: options, postgres: try postgres ?? TestPostgres.fromEnvironment())
         try FileManager.default.createDirectory(at: stack.logFolder, withIntermediateDirectories: true)
         try await stack.postgres.createDatabases(ServiceKind.standard.compactMap { stack.databases[$0] })
         return stack
@@ -100,6 +102,21 @@ actor ServiceStack {
         guard let child = self.running.removeValue(forKey: kind) else { return }
         await child.stop()
         try? Data("=== \(Date()) stopped \(kind.rawValue) (status \(child.exitStatus.map(String.init) ?? "?"))\n".utf8).append(to: self.logFile(kind))
+    }
+
+    /// Kills one service with SIGKILL (no graceful shutdown at all) and reaps it.
+    func kill(_ kind: ServiceKind) async {
+        guard let child = self.running.removeValue(forKey: kind) else { return }
+        await child.killNow()
+        try? Data("=== \(Date()) killed \(kind.rawValue) with SIGKILL\n".utf8).append(to: self.logFile(kind))
+    }
+
+    /// The server the stack's databases live on.
+    nonisolated var databaseServer: TestPostgres { self.postgres }
+
+    /// The name of the database a service uses.
+    nonisolated func databaseName(_ kind: ServiceKind) -> String {
+        self.databases[kind.databaseOwner]!
     }
 
     /// Freezes (SIGSTOP) or thaws (SIGCONT) a running service: frozen, it accepts connections but never answers.
@@ -228,6 +245,12 @@ actor ServiceStack {
                 .joined(separator: ",")
             if let ttl = self.options.accessTokenTTLSeconds {
                 environment["ACCESS_TOKEN_TTL_SECONDS"] = String(ttl)
+            }
+            if let rotation = self.options.signingKeyRotationSeconds {
+                environment["SIGNING_KEY_ROTATION_SECONDS"] = String(rotation)
+            }
+            if let grace = self.options.refreshReuseGraceSeconds {
+                environment["REFRESH_REUSE_GRACE_SECONDS"] = String(grace)
             }
         case .notes, .profile:
             environment["AUTH_URL"] = self.url(.auth, "")

@@ -4,9 +4,20 @@ struct StackOptions: Sendable {
     var accessTokenTTLSeconds: Int?
     /// `INTROSPECTION_TIMEOUT_MS` for the resource services.
     var introspectionTimeoutMilliseconds: Int
+    /// `SIGNING_KEY_ROTATION_SECONDS` for `auth`; nil keeps the service's default (a week).
+    var signingKeyRotationSeconds: Int?
+    /// `REFRESH_REUSE_GRACE_SECONDS` for `auth`; nil keeps the service's default (10).
+    var refreshReuseGraceSeconds: Int?
 
-    init(accessTokenTTLSeconds: Int? = nil, introspectionTimeoutMilliseconds: Int = 2000) {
+    init(
+        accessTokenTTLSeconds: Int? = nil,
+        introspectionTimeoutMilliseconds: Int = 2000,
+        signingKeyRotationSeconds: Int? = nil,
+        refreshReuseGraceSeconds: Int? = nil
+    ) {
         self.accessTokenTTLSeconds = accessTokenTTLSeconds
         self.introspectionTimeoutMilliseconds = introspectionTimeoutMilliseconds
+        self.signingKeyRotationSeconds = signingKeyRotationSeconds
+        self.refreshReuseGraceSeconds = refreshReuseGraceSeconds
     }
 }

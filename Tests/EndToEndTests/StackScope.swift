@@ -5,14 +5,16 @@ import Testing
 ///
 /// - Parameters:
 ///   - options: the stack's settings.
+///   - postgres: the server for the stack's databases; nil uses the shared test server.
 ///   - startingServices: start all three services (auth first) before `body`; false starts none.
 ///   - body: the test.
 func withStack<T: Sendable>(
     _ options: StackOptions = StackOptions(),
+    postgres: TestPostgres? = nil,
     startingServices: Bool = true,
     _ body: (ServiceStack) async throws -> T
 ) async throws -> T {
-    let stack = try await ServiceStack.create(options: options)
+    let stack = try await ServiceStack.create(options: options, postgres: postgres)
     do {
         if startingServices {
             try await stack.startAll()

@@ -33,29 +33,45 @@ struct TestPostgres: Sendable {
         try await self.run(names.map { "DROP DATABASE IF EXISTS \($0) WITH (FORCE)" })
     }
 
+    /// Runs one SQL query on `database` and returns its rows, each as its columns' text (NULL as `∅`).
+    func query(_ sql: String, database: String) async throws -> [[String]] {
+        let text = try await self.psql([
+            "--tuples-only", "--no-align", "--field-separator=\u{1F}", "--pset=null=∅", self.url(of: database), "-c", sql,
+        ])
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map { line in
+            line.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
     private func run(_ statements: [String]) async throws {
+        var arguments = ["\(self.serverURL)/postgres"]
+        for statement in statements {
+            arguments += ["-c", statement]
+        }
+        _ = try await self.psql(arguments)
+    }
+
+    /// Runs psql with `arguments` (after the options every call shares) and returns its output.
+    private func psql(_ arguments: [String]) async throws -> String {
         guard FileManager.default.isExecutableFile(atPath: Self.psql.path) else {
             throw HarnessError("\(Self.psql.path) is missing; install the PostgreSQL client (apt-get install postgresql-client)")
         }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("latchkey-e2e-psql-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: output) }
-        var arguments = ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "\(self.serverURL)/postgres"]
-        for statement in statements {
-            arguments += ["-c", statement]
-        }
         let child = try await ChildProcess.launch(
             executable: Self.psql,
-            arguments: arguments,
+            arguments: ["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1"] + arguments,
             environment: ["PATH": "/usr/bin:/bin"],
             logFile: output
         )
         guard await child.waitForExit(timeout: .seconds(30)) else {
             await child.stop()
-            throw HarnessError("psql did not finish within 30 s: \(statements)")
+            throw HarnessError("psql did not finish within 30 s: \(arguments)")
         }
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard child.exitStatus == 0 else {
-            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-            throw HarnessError("psql failed (\(child.exitStatus ?? -1)) for \(statements): \(text)")
+            throw HarnessError("psql failed (\(child.exitStatus ?? -1)) for \(arguments): \(text)")
         }
+        return text
     }
 }

@@ -21,6 +21,7 @@ struct AccountController: Sendable {
         let email = EmailAddress.normalize(body.email)
         var validator = FieldValidator()
         validator.require(EmailAddress.isValid(email), field: "email", "must be an e-mail address")
+        validator.storableText(email, field: "email")
         PasswordRules.check(body.password, field: "password", in: &validator)
         try validator.validate()
         let account = try await self.accounts.signUp(email: email, password: body.password)

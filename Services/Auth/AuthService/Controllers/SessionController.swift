@@ -32,6 +32,7 @@ struct SessionController: Sendable {
         var validator = FieldValidator()
         validator.require(!email.isEmpty, field: "email", "is required")
         validator.length(of: email, field: "email", in: 1...254)
+        validator.storableText(email, field: "email")
         validator.require(!body.password.isEmpty, field: "password", "is required")
         validator.length(of: body.password, field: "password", in: 1...1024)
         try validator.validate()
