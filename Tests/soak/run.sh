@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Soak test: a bounded run of mixed reads, writes, refreshes and revocations at 64 connections
+# against a stack of release binaries on 127.0.0.1 (what `make soak` runs).
+#
+#   Tests/soak/run.sh
+#
+# Builds the release executables (auth, notes, profile) when SOAK_BUILD is not 0, starts them with a
+# throwaway PostgreSQL (Scripts/postgres-throwaway.sh), runs Tests/soak/soak.py, and stops
+# everything by PID, whatever happens. The summary table is printed and written to
+# test-artifacts/soak/latest.md; the exit status is non-zero on any 5xx, transport error,
+# unexpected status, connection leak or memory growth after warm-up.
+#
+# Settings (environment):
+#   SOAK_DURATION      seconds of load (default 180)
+#   SOAK_CONNECTIONS   concurrent connections, one account each (default 64)
+#   SOAK_WARMUP        seconds before memory must be flat (default: half the run; on this 2-core machine
+#                      the allocators keep growing for one to four minutes under load before they level off)
+#   SOAK_MIX           relative weights (default read=55,write=30,refresh=12,revoke=3)
+#   SOAK_BIN_DIR       where the executables are (default .build/release)
+#   SOAK_BUILD         0 skips `swift build -c release` (default 1)
+#   SOAK_VENV          the virtualenv for the driver (default .build/soak-venv; made when missing)
+set -euo pipefail
+
+readonly AIOHTTP_VERSION=3.13.2
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$root"
+duration=${SOAK_DURATION:-180}
+connections=${SOAK_CONNECTIONS:-64}
+warmup=${SOAK_WARMUP:-$((duration / 2))}
+bin_dir=${SOAK_BIN_DIR:-$root/.build/release}
+venv=${SOAK_VENV:-$root/.build/soak-venv}
+artifacts=$root/test-artifacts/soak
+started=$SECONDS
+
+log() { printf '[soak %4ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
+
+if [ "${SOAK_BUILD:-1}" != 0 ]; then
+    log "building release executables"
+    for product in auth notes profile; do
+        swift build -c release --product "$product" 2>&1 | grep -E "error|warning: |Compiling|Build complete" >&2 || true
+    done
+fi
+for name in auth notes profile; do
+    [ -x "$bin_dir/$name" ] || { log "missing $bin_dir/$name"; exit 1; }
+done
+if ! "$venv/bin/python" -c "import aiohttp, sys; sys.exit(aiohttp.__version__ != '$AIOHTTP_VERSION')" 2>/dev/null; then
+    log "installing aiohttp $AIOHTTP_VERSION into $venv"
+    if ! python3 -m venv "$venv" && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+        # Debian's python3 needs python3-venv for `python3 -m venv`.
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv >&2
+        python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiohttp==$AIOHTTP_VERSION"
+fi
+
+mkdir -p "$artifacts"
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then shm=/dev/shm; else shm=${TMPDIR:-/tmp}; fi
+work=$(mktemp -d "$shm/latchkey-soak.XXXXXX")
+pg_dir=$(mktemp -d "$shm/latchkey-soak-pg.XXXXXX")
+pids=()
+
+# shellcheck disable=SC2317 # invoked via trap
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM HUP
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    for name in auth notes profile; do
+        [ -f "$work/$name.log" ] && cp "$work/$name.log" "$artifacts/$name.log"
+    done
+    Scripts/postgres-throwaway.sh stop "$pg_dir" >/dev/null 2>&1 || true
+    [ ! -e "$pg_dir" ] || rm -rf -- "$pg_dir"
+    rm -rf -- "$work"
+    log "finished with exit code $rc"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Exit 0 when GET url answers 2xx (python3 rather than curl, which a fresh Debian lacks).
+http_ok() {
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" >/dev/null 2>&1
+}
+
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+log "starting PostgreSQL"
+pg_url=$(Scripts/postgres-throwaway.sh start "$pg_dir")
+Scripts/postgres-throwaway.sh createdb "$pg_dir" auth notes profile
+secret_key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
+client_secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+auth_port=$(free_port)
+notes_port=$(free_port)
+profile_port=$(free_port)
+
+launch() {
+    local name=$1
+    shift
+    env -i PATH=/usr/local/bin:/usr/bin:/bin HOST=127.0.0.1 LOG_LEVEL=warning COOKIE_SECURE=false "$@" \
+        "$bin_dir/$name" >"$work/$name.log" 2>&1 &
+    pids+=("$!")
+}
+wait_ready() {
+    local name=$1 port=$2
+    for _ in $(seq 1 300); do
+        http_ok "http://127.0.0.1:$port/readyz" && return 0
+        sleep 0.1
+    done
+    log "$name did not become ready on port $port"
+    tail -n 20 "$work/$name.log" >&2
+    return 1
+}
+
+# BCRYPT_COST=6: the soak measures the services' plumbing (connections, pools, memory), and with
+# the default cost of 12 the logins of the revocation mix would only measure bcrypt.
+launch auth PORT="$auth_port" DATABASE_URL="$pg_url/auth" AUTH_SECRET_KEY="$secret_key" BCRYPT_COST=6 \
+    INTROSPECTION_CLIENTS="notes:$client_secret,profile:$client_secret"
+auth_pid=${pids[-1]}
+wait_ready auth "$auth_port"
+launch notes PORT="$notes_port" DATABASE_URL="$pg_url/notes" AUTH_URL="http://127.0.0.1:$auth_port" \
+    INTROSPECTION_CLIENT_ID=notes INTROSPECTION_CLIENT_SECRET="$client_secret"
+notes_pid=${pids[-1]}
+launch profile PORT="$profile_port" DATABASE_URL="$pg_url/profile" AUTH_URL="http://127.0.0.1:$auth_port" \
+    INTROSPECTION_CLIENT_ID=profile INTROSPECTION_CLIENT_SECRET="$client_secret"
+profile_pid=${pids[-1]}
+wait_ready notes "$notes_port"
+wait_ready profile "$profile_port"
+log "stack ready (release): auth :$auth_port (PID $auth_pid), notes :$notes_port (PID $notes_pid), profile :$profile_port (PID $profile_pid)"
+
+"$venv/bin/python" Tests/soak/soak.py \
+    --auth "http://127.0.0.1:$auth_port" --notes "http://127.0.0.1:$notes_port" --profile "http://127.0.0.1:$profile_port" \
+    --pids "auth=$auth_pid,notes=$notes_pid,profile=$profile_pid" --postgres "$pg_url" \
+    --ports "auth=$auth_port,notes=$notes_port,profile=$profile_port,postgres=$(cat "$pg_dir/port")" \
+    --duration "$duration" --connections "$connections" --warmup "$warmup" --report "$artifacts/latest.md" \
+    --mix "${SOAK_MIX:-read=55,write=30,refresh=12,revoke=3}"
+
+for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || { log "a service (PID $pid) died during the soak"; exit 1; }
+done
