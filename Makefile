@@ -7,7 +7,7 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 # Extra flags for `swift test` only (e.g. SWIFT_TEST_FLAGS="--filter TokenKitTests").
 SWIFT_TEST_FLAGS ?=
-FORMAT_PATHS := Package.swift Shared Services Tests
+FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -84,3 +84,36 @@ validate-deploy: ## Validate compose, Dockerfile, gateway config, Kubernetes man
 .PHONY: browser-test
 browser-test: ## Browser tests of the web demo (Playwright + chromium) against the native stack
 	@$(STACK_VARS) Tests/browser/run.sh
+
+# ---------------------------------------------------------------------------------------------
+# Benchmarks
+# ---------------------------------------------------------------------------------------------
+
+# Scripts/bench.sh: release build (in BENCH_SCRATCH_PATH, default .build-release), a throwaway stack on
+# 127.0.0.1, every benchmark of bench/README.md, then bench/results/latest.md and latest.json.
+# BENCH_SECONDS, BENCH_ROUNDS, BENCH_SKIP_BUILD=1 and friends: see the script's header.
+.PHONY: bench
+bench: ## Benchmarks on a throwaway local stack; writes bench/results/latest.{md,json} (~5 min + release build)
+	@SWIFT="$(SWIFT)" Scripts/bench.sh
+
+# ---------------------------------------------------------------------------------------------
+# Soak and fuzzing
+# ---------------------------------------------------------------------------------------------
+
+# Tests/soak/run.sh: builds the release executables, starts them with a throwaway PostgreSQL, runs a
+# bounded mix of reads, writes, refreshes and revocations (Tests/soak/soak.py, aiohttp), samples
+# memory, descriptors and connections every 10 s, and writes test-artifacts/soak/latest.md.
+# SOAK_DURATION=seconds (default 180), SOAK_CONNECTIONS (default 64), SOAK_BUILD=0 skips the build.
+.PHONY: soak
+soak: ## Soak the release stack (default 3 min at 64 connections); report in test-artifacts/soak/latest.md
+	Tests/soak/run.sh
+
+# Tests/fuzz/run.sh: starts the debug executables with a throwaway PostgreSQL and runs schemathesis
+# (pinned, in .build/fuzz-venv) against docs/openapi/*.yaml: no generated request may get a 5xx.
+# FUZZ_MAX_EXAMPLES (default 25 per operation) and FUZZ_MAX_TIME (default 25 s per run, 6 runs) bound it.
+.PHONY: fuzz
+fuzz: ## Fuzz every service with schemathesis against docs/openapi/ (no 5xx allowed)
+	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --product notes $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --product profile $(SWIFT_BUILD_FLAGS)
+	Tests/fuzz/run.sh

@@ -14,6 +14,9 @@ let package = Package(
         .executable(name: "auth", targets: ["AuthServer"]),
         .executable(name: "notes", targets: ["NotesServer"]),
         .executable(name: "profile", targets: ["ProfileServer"]),
+        // Benchmarks only (`make bench`); never deployed.
+        .executable(name: "latchkey-bench-server", targets: ["LatchkeyBenchServer"]),
+        .executable(name: "latchkey-bench", targets: ["LatchkeyBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -115,6 +118,33 @@ let package = Package(
             path: "Services/Profile/ProfileServer",
             swiftSettings: swiftSettings
         ),
+        // The notes routes composed with other authenticators, for side-by-side benchmarks (`make bench`).
+        .executableTarget(
+            name: "LatchkeyBenchServer",
+            dependencies: [
+                .byName(name: "NotesService"),
+                .byName(name: "ServiceSupport"),
+                .byName(name: "TokenKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Benchmarks/BenchServer",
+            swiftSettings: swiftSettings
+        ),
+        // The in-process verification benchmark, the stack seeding and drivers, and the report of `make bench`.
+        .executableTarget(
+            name: "LatchkeyBench",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/Bench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TokenKitTests",
             dependencies: [
@@ -128,7 +158,17 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                .product(name: "AsyncHTTPClient", package: "async-http-client")
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                // In-process routers, to check docs/openapi/ against the routes (OpenAPIRouteTests).
+                .byName(name: "AuthService"),
+                .byName(name: "NotesService"),
+                .byName(name: "ProfileService"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

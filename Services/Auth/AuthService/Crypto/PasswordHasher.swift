@@ -1,33 +1,66 @@
 import Crypto
 import Foundation
 import HummingbirdBcrypt
+import NIOCore
 import NIOPosix
 
-/// bcrypt on NIO's thread pool, never on an event loop.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// bcrypt on its own thread pool, never on an event loop, at a low scheduling priority.
 ///
 /// Passwords are first reduced to base64(SHA-256(password)), 44 ASCII bytes, because bcrypt reads
 /// only 72 bytes and stops at NUL: without it, two long passwords sharing a prefix would match.
+///
+/// The hashing threads run at nice 10: during a login storm they take the CPU that serving requests
+/// leaves over, instead of half of every core, so reads (of this service and of its neighbours on the
+/// same machine) keep their latency and logins queue instead (`make bench`, login storm).
 struct PasswordHasher: Sendable {
     let cost: Int
     private let threadPool: NIOThreadPool
 
-    init(cost: Int, threadPool: NIOThreadPool = .singleton) {
+    init(cost: Int, threadPool: NIOThreadPool = PasswordHasher.hashingThreads) {
         self.cost = cost
         self.threadPool = threadPool
     }
 
+    /// One thread per core, for the life of the process.
+    static let hashingThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: System.coreCount)
+        pool.start()
+        return pool
+    }()
+
+    /// The niceness of the hashing threads (0 is normal, 19 the lowest priority).
+    static let hashingNiceness: Int32 = 10
+
     func hash(_ password: String) async throws -> String {
         let input = Self.prehash(password)
         let cost = UInt8(self.cost)
-        return try await self.threadPool.runIfActive { Bcrypt.hash(input, cost: cost) }
+        return try await self.threadPool.runIfActive {
+            Self.lowerPriorityOfThisThread()
+            return Bcrypt.hash(input, cost: cost)
+        }
     }
 
     func verify(_ password: String, against hash: String) async throws -> Bool {
         let input = Self.prehash(password)
-        return try await self.threadPool.runIfActive { Bcrypt.verify(input, hash: hash) }
+        return try await self.threadPool.runIfActive {
+            Self.lowerPriorityOfThisThread()
+            return Bcrypt.verify(input, hash: hash)
+        }
     }
 
     static func prehash(_ password: String) -> String {
         Data(SHA256.hash(data: Array(password.utf8))).base64EncodedString()
+    }
+
+    /// On Linux the nice value belongs to the thread, and `who` 0 is the calling thread; one cheap system
+    /// call next to a hash of many milliseconds.
+    private static func lowerPriorityOfThisThread() {
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.hashingNiceness)
+        #endif
     }
 }

@@ -5,10 +5,17 @@ import TokenKit
 
 /// `/v1/notes`: reads with the locally verified identity, writes with the confirmed one.
 /// Another user's note is a 404, never a 403.
-struct NotesController: Sendable {
+///
+/// `package` so that the benchmark server (`Benchmarks/BenchServer`) can compose these very routes
+/// with other authenticators; the shipped service has no switch for that.
+package struct NotesController: Sendable {
     let notes: NoteRepository
 
-    func addRoutes(
+    package init(notes: NoteRepository) {
+        self.notes = notes
+    }
+
+    package func addRoutes(
         reads: RouterGroup<AuthenticatedRequestContext<ServiceRequestContext>>,
         writes: RouterGroup<ConfirmedRequestContext<ServiceRequestContext>>
     ) {

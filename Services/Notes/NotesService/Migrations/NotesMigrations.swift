@@ -1,11 +1,11 @@
 import ServiceSupport
 
 /// The notes database schema, in order. Append new migrations; never edit an applied one.
-enum NotesMigrations {
+package enum NotesMigrations {
     /// The advisory lock id that serializes notes replicas' migrations.
-    static let lockKey: Int64 = 0x6C6B_6E6F_7465
+    package static let lockKey: Int64 = 0x6C6B_6E6F_7465
 
-    static let all: [DatabaseMigration] = [
+    package static let all: [DatabaseMigration] = [
         DatabaseMigration(
             version: 1,
             name: "notes",

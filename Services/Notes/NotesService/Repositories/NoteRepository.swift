@@ -3,9 +3,14 @@ import Logging
 import PostgresNIO
 
 /// Notes in the notes database. Every query is scoped to one owner: another user's note is never read.
-struct NoteRepository: Sendable {
+package struct NoteRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
+
+    package init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
 
     private static let selectColumns = "SELECT seq, id, owner_id, title, body, created_at, updated_at, version FROM notes"
 

@@ -1,0 +1,141 @@
+import Crypto
+import Foundation
+import Logging
+import TokenKit
+
+/// Token verification in process, on one core (one task, nothing else running in this process):
+///
+/// - `raw`: swift-crypto's Ed25519 `isValidSignature` over the signing input of the same tokens;
+/// - `full`: TokenKit's ``AccessTokenVerifier`` without a cache (size, split, header, key lookup in a
+///   ``JWKSCache``, signature, claims), as a service does for a token it has not seen;
+/// - `miss`: the same through a one-entry cache, tokens in rotation: every call misses, verifies in full,
+///   inserts and evicts (the service's cost for a never-seen token);
+/// - `hit`: through the service's cache, all 1,000 tokens already verified once.
+///
+/// Within each round the variants take turns of about 10 ms (raw, full, miss, hit, raw, …) until each has run
+/// `--seconds`; `--rounds` rounds. `--only VARIANT` runs one of them (for profiling).
+struct VerifyBenchmark {
+    let out: String
+    let seconds: Double
+    let rounds: Int
+    let tokenCount: Int
+    /// Run only this variant (for profiling one path under callgrind or perf).
+    let only: String?
+
+    init(options: inout Options) throws {
+        self.out = try options.string("out")
+        self.seconds = try options.double("seconds", default: 1)
+        self.rounds = try options.int("rounds", default: 3)
+        self.tokenCount = try options.int("tokens", default: 1000)
+        self.only = try? options.string("only")
+    }
+
+    /// A fetcher that always returns one key set.
+    struct StaticFetcher: JWKSFetcher {
+        let document: JWKSDocument
+        func fetch() async throws -> JWKSDocument { self.document }
+    }
+
+    func run() async throws {
+        let key = SigningKey.generate()
+        let signer = await AccessTokenSigner(key: key)
+        let now = Int64(Date().timeIntervalSince1970)
+        var tokens: [String] = []
+        for _ in 0..<self.tokenCount {
+            let claims = AccessTokenClaims(
+                issuer: "latchkey",
+                audience: ["notes", "profile"],
+                subject: UUID(),
+                sessionID: UUID(),
+                tokenID: UUID(),
+                issuedAt: now,
+                notBefore: now,
+                expiresAt: now + 3600,
+                csrfHash: nil
+            )
+            tokens.append(try await signer.sign(claims))
+        }
+        var logger = Logger(label: "latchkey-bench")
+        logger.logLevel = .critical
+        let keys = JWKSCache(
+            fetcher: StaticFetcher(document: JWKSDocument(keySet: JSONWebKeySet(verificationKeys: [key.verificationKey]), maxAgeSeconds: 300)),
+            logger: logger
+        )
+        try await keys.refresh()
+        let policy = VerificationPolicy(issuer: "latchkey", audiences: ["notes"])
+        let full = AccessTokenVerifier(policy: policy, keys: keys)
+        let missing = AccessTokenVerifier(policy: policy, keys: keys, cache: VerifiedTokenCache(capacity: 1))
+        let cached = AccessTokenVerifier(policy: policy, keys: keys, cache: VerifiedTokenCache())
+        for token in tokens { _ = try await cached.verify(token) }
+
+        // The raw check gets exactly the bytes the verifier checks: signing input and decoded signature.
+        let raw: [(message: [UInt8], signature: [UInt8])] = tokens.map { token in
+            let bytes = Array(token.utf8)
+            let dot = bytes.lastIndex(of: UInt8(ascii: "."))!
+            let signature = Base64URL.decode(utf8: bytes[(dot + 1)...])!
+            return (Array(bytes[..<dot]), signature)
+        }
+        let publicKey = key.privateKey.publicKey
+
+        let variants: [Variant] = [
+            Variant(name: "raw") { index in
+                let item = raw[index % raw.count]
+                guard publicKey.isValidSignature(item.signature, for: item.message) else { throw BenchError("raw verify failed") }
+            },
+            Variant(name: "full") { index in _ = try await full.verify(tokens[index % tokens.count]) },
+            Variant(name: "miss") { index in _ = try await missing.verify(tokens[index % tokens.count]) },
+            Variant(name: "hit") { index in _ = try await cached.verify(tokens[index % tokens.count]) },
+        ].filter { self.only == nil || $0.name == self.only }
+        for round in 1...self.rounds {
+            try await self.measure(variants, round: round)
+        }
+    }
+
+    /// One way of verifying, called with 0, 1, 2, …
+    struct Variant {
+        let name: String
+        let operation: (Int) async throws -> Void
+    }
+
+    /// Runs the variants in turns of about 10 ms each (raw, full, miss, hit, raw, …) until each has had
+    /// `seconds`, and records each one's operations per second and µs each. Interleaving this finely
+    /// means a noisy neighbour slows every variant alike, so their ratios hold even on a busy machine.
+    private func measure(_ variants: [Variant], round: Int) async throws {
+        let clock = ContinuousClock()
+        var batch: [Int] = []
+        for variant in variants {
+            // Warm up (caches, branch predictors, first allocations), then size a ~10 ms turn.
+            let started = clock.now
+            for index in 0..<200 { try await variant.operation(index) }
+            let perCall = (clock.now - started).milliseconds / 200
+            batch.append(max(1, Int(10 / max(perCall, 1e-6))))
+        }
+        var counts = [Int](repeating: 0, count: variants.count)
+        var elapsed = [Duration](repeating: .zero, count: variants.count)
+        let budget = Duration.milliseconds(Int64(self.seconds * 1000))
+        while elapsed.contains(where: { $0 < budget }) {
+            for (slot, variant) in variants.enumerated() where elapsed[slot] < budget {
+                let started = clock.now
+                for _ in 0..<batch[slot] {
+                    try await variant.operation(counts[slot])
+                    counts[slot] += 1
+                }
+                elapsed[slot] += clock.now - started
+            }
+        }
+        for (slot, variant) in variants.enumerated() {
+            let seconds = elapsed[slot].milliseconds / 1000
+            let count = counts[slot]
+            let record = Record(
+                bench: "verify",
+                variant: variant.name,
+                round: round,
+                values: ["ops_per_s": Double(count) / seconds, "us_per_op": seconds * 1e6 / Double(count), "ops": Double(count)]
+            )
+            try record.append(to: self.out)
+            print(
+                "verify \(variant.name) round \(round): \(Int(Double(count) / seconds))/s, \(String(format: "%.2f", seconds * 1e6 / Double(count))) µs, \(count) calls"
+            )
+        }
+    }
+}
