@@ -90,6 +90,30 @@ import Testing
         }
     }
 
+    /// An unknown e-mail pays a bcrypt verification too, so it cannot be told from a wrong password by its
+    /// time. At cost 10 a verification is tens of milliseconds, the rest of a login about one: without the
+    /// dummy hash the unknown e-mail would answer some thirty times faster, far below the bound here, which
+    /// is loose enough for a busy machine (the medians of a few attempts each, taken in turns).
+    @Test func unknownEmailTakesAboutAsLongAsAWrongPassword() async throws {
+        try await TestApp.run(["BCRYPT_COST": "10"]) { api in
+            let user = try await api.newUser("timing")
+            let clock = ContinuousClock()
+            var wrongPassword: [Duration] = []
+            var unknownEmail: [Duration] = []
+            // Four of each: under the per-e-mail limit of five failures.
+            for attempt in 0..<4 {
+                let first = clock.now
+                expectProblem(try await api.logIn(email: user.email, password: "wrong password \(attempt)"), .invalidCredentials)
+                wrongPassword.append(clock.now - first)
+                let second = clock.now
+                expectProblem(try await api.logIn(email: TestUser.unique("nobody").email, password: "wrong password"), .invalidCredentials)
+                unknownEmail.append(clock.now - second)
+            }
+            let median = { (times: [Duration]) in times.sorted()[times.count / 2] }
+            #expect(median(unknownEmail) * 10 >= median(wrongPassword) * 3, "unknown \(unknownEmail), wrong \(wrongPassword)")
+        }
+    }
+
     /// Login with missing fields is a 400, not a 401.
     @Test func missingPasswordIsValidationError() async throws {
         try await TestApp.run { api in

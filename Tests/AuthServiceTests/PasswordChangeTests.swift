@@ -35,7 +35,7 @@ import Testing
         }
     }
 
-    /// A wrong current password is 401 `invalid-credentials` and changes nothing.
+    /// A wrong current password is 401 `invalid-credentials` with the realm's challenge, and changes nothing.
     @Test func wrongCurrentPasswordChangesNothing() async throws {
         try await TestApp.run { api in
             let (user, caller) = try await api.loggedInUser("wrong-current")
@@ -43,6 +43,8 @@ import Testing
             let hash = try await StoredState.passwordHash(email: user.email)
             let response = try await Self.change(api, caller, current: "not my password", new: Self.newPassword)
             expectProblem(response, .invalidCredentials)
+            // Every 401 of a token-authenticated endpoint challenges; the token itself is good, so no `invalid_token`.
+            expectChallenge(response, description: nil)
             #expect(!response.text.contains("not my password") && !response.text.contains(Self.newPassword))
             #expect(try await StoredState.passwordHash(email: user.email) == hash)
             #expect(try await api.isActive(other.accessToken))

@@ -69,6 +69,24 @@ import Testing
         }
     }
 
+    /// A refresh token in the body with `Token-Transport: cookie` answers in cookie mode: the three cookies,
+    /// and a body without tokens.
+    @Test func bodyTokenWithCookieTransportAnswersWithCookies() async throws {
+        try await TestApp.run { api in
+            let (_, session) = try await api.loggedInUser("body-cookie-transport")
+            let response = try await api.refresh(session.refreshToken, headers: .cookieTransport)
+            #expect(response.status == .ok)
+            let body = try response.json()
+            #expect(!body.keys.contains("access_token"))
+            #expect(!body.keys.contains("refresh_token"))
+            #expect(body["session"]?["id"]?.string == session.sessionID)
+            for name in [api.cookieNames.access, api.cookieNames.refresh, api.cookieNames.csrf] {
+                #expect(response.setCookie(name) != nil, "\(name) was not set")
+            }
+            #expect(try await StoredState.session(id: session.sessionID)?.generation == 1)
+        }
+    }
+
     /// A token in the body wins over the refresh cookie: that session rotates (in bearer mode, no
     /// CSRF needed), the cookie's session does not.
     @Test func bodyTokenWinsOverCookie() async throws {

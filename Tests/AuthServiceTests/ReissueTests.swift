@@ -52,6 +52,7 @@ import Testing
             #expect(response.mediaType == "application/problem+json")
             let type = try response.json()["type"]?.string
             #expect([ProblemKind.tokenExpired.urn, ProblemKind.tokenInvalid.urn].contains(type))
+            expectChallenge(response, description: "expired")
         }
     }
 
@@ -62,9 +63,15 @@ import Testing
             let (_, session) = try await api.loggedInUser("reissue-revoked")
             #expect(try await api.send(.delete, "/v1/sessions/current", headers: .bearer(session.accessToken)).status == .noContent)
             api.clock.advance(by: 400)
-            expectProblem(try await api.send(.post, "/v1/sessions/reissue", headers: .bearer(session.accessToken)), .sessionEnded)
-            expectProblem(try await api.send(.post, "/v1/sessions/reissue", headers: .bearer("garbage")), .tokenInvalid)
-            expectProblem(try await api.send(.post, "/v1/sessions/reissue"), .tokenMissing)
+            let ended = try await api.send(.post, "/v1/sessions/reissue", headers: .bearer(session.accessToken))
+            expectProblem(ended, .sessionEnded)
+            expectInvalidTokenChallenge(ended)
+            let garbage = try await api.send(.post, "/v1/sessions/reissue", headers: .bearer("garbage"))
+            expectProblem(garbage, .tokenInvalid)
+            expectInvalidTokenChallenge(garbage)
+            let missing = try await api.send(.post, "/v1/sessions/reissue")
+            expectProblem(missing, .tokenMissing)
+            expectChallenge(missing, description: nil)
         }
     }
 

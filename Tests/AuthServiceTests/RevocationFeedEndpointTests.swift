@@ -40,6 +40,22 @@ struct RevocationFeedEndpointTests {
         }
     }
 
+    /// An idle stream gets a heartbeat at least every 5 s, not only the one after the replay.
+    @Test func idleStreamGetsPeriodicHeartbeats() async throws {
+        try await TestApp.run(setup: .live) { api in
+            let port = try #require(api.client.port)
+            var reader = try #require(try await FeedReader.open(port: port, after: nil, credentials: "notes:notes-secret").reader)
+            _ = try await reader.next { $0.name == "heartbeat" }
+            let clock = ContinuousClock()
+            for _ in 0..<2 {
+                let started = clock.now
+                _ = try await reader.next { $0.name == "heartbeat" }
+                let gap = clock.now - started
+                #expect(gap <= .seconds(5), "heartbeat gap \(gap)")
+            }
+        }
+    }
+
     /// `after=<seq>` skips everything up to that sequence number.
     @Test func afterSkipsEarlierEvents() async throws {
         try await TestApp.run(setup: .live) { api in

@@ -50,6 +50,9 @@ import Testing
         BadCase(name: "COOKIE_SECURE=maybe", changes: ["COOKIE_SECURE": "maybe"], variable: "COOKIE_SECURE"),
         BadCase(name: "ACCESS_TOKEN_TTL_SECONDS=-1", changes: ["ACCESS_TOKEN_TTL_SECONDS": "-1"], variable: "ACCESS_TOKEN_TTL_SECONDS"),
         BadCase(name: "PORT=70000", changes: ["PORT": "70000"], variable: "PORT"),
+        BadCase(name: "INTERNAL_PORT=0", changes: ["INTERNAL_PORT": "0"], variable: "INTERNAL_PORT"),
+        BadCase(name: "INTERNAL_PORT of a word", changes: ["INTERNAL_PORT": "internal"], variable: "INTERNAL_PORT"),
+        BadCase(name: "INTERNAL_PORT equal to PORT", changes: ["INTERNAL_PORT": "8081"], variable: "INTERNAL_PORT"),
     ]
 
     /// Each bad environment throws a `SettingsError` that names the variable, in its message too.
@@ -91,6 +94,7 @@ import Testing
         #expect(settings.trustedProxies == [try #require(IPAddressRange(cidr: "127.0.0.1/32"))])
         #expect(settings.introspectionClients.isEmpty)
         #expect(settings.secretKey.count == 32)
+        #expect(settings.internalPort == nil)
     }
 
     /// Explicit values are read: lists, booleans, numbers, and base64url or longer secret keys.
@@ -102,7 +106,7 @@ import Testing
                 [
                     "AUTH_SECRET_KEY": base64url, "COOKIE_SECURE": "false", "JWT_AUDIENCE": "notes, profile ,billing",
                     "TRUSTED_PROXIES": "10.0.0.0/8, ::1", "INTROSPECTION_CLIENTS": "notes:s1,profile:s:2", "BCRYPT_COST": "4",
-                    "SELF_REISSUE_WINDOW_SECONDS": "600", "PORT": "9001",
+                    "SELF_REISSUE_WINDOW_SECONDS": "600", "PORT": "9001", "INTERNAL_PORT": "9091",
                 ]
             ) { _, new in new }
         )
@@ -117,5 +121,6 @@ import Testing
         #expect(settings.introspectionClients == ["notes": "s1", "profile": "s:2"])
         #expect(settings.bcryptCost == 4)
         #expect(settings.selfReissueWindow == 600)
+        #expect(settings.internalPort == 9091)
     }
 }

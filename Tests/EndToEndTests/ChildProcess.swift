@@ -80,13 +80,17 @@ final class ChildProcess: Sendable {
         _ = await self.waitForExit(timeout: .seconds(10))
     }
 
-    /// SIGTERM, then SIGKILL after `grace`; returns once the child has exited and been reaped.
-    func stop(grace: Duration = .seconds(5)) async {
-        guard self.process.isRunning else { return }
+    /// SIGTERM, then SIGKILL after `grace`; returns once the child has exited and been reaped, saying which.
+    @discardableResult
+    func stop(grace: Duration = .seconds(5)) async -> StopOutcome {
+        guard self.process.isRunning else { return .notRunning }
         kill(self.pid, SIGTERM)
         kill(self.pid, SIGCONT)  // a paused child handles SIGTERM only once continued
-        if await self.waitForExit(timeout: grace) { return }
+        if await self.waitForExit(timeout: grace) {
+            return self.process.terminationReason == .exit ? .exited(status: self.process.terminationStatus) : .killed
+        }
         kill(self.pid, SIGKILL)
         _ = await self.waitForExit(timeout: .seconds(10))
+        return .killed
     }
 }

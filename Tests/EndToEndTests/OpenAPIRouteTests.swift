@@ -50,8 +50,8 @@ struct OpenAPIRouteTests {
             clock: .system,
             logger: Self.logger
         )
-        let router = try await components.makeRouter(registry: PrometheusCollectorRegistry())
-        try Self.expectDocumented(router, in: "auth")
+        let routers = try await components.makeRouters(registry: PrometheusCollectorRegistry())
+        try Self.expectDocumented(routers.main, in: "auth")
     }
 
     @Test("notes.yaml documents every route of notes, and no other")

@@ -14,6 +14,8 @@ actor ServiceStack {
     /// The port each service listens on (a port taken before first use is replaced, see ``waitFor``).
     private nonisolated let ports: Mutex<[ServiceKind: Int]>
     nonisolated let options: StackOptions
+    /// `auth`'s `INTERNAL_PORT`, when ``StackOptions/separateInternalPort`` asks for one.
+    nonisolated let internalAuthPort: Int?
 
     private nonisolated let postgres: TestPostgres
     private nonisolated let databases: [ServiceKind: String]
@@ -39,6 +41,7 @@ actor ServiceStack {
             ports[kind] = try FreePort.pick()
         }
         self.ports = Mutex(ports)
+        self.internalAuthPort = options.separateInternalPort ? try FreePort.pick() : nil
         self.databases = Dictionary(uniqueKeysWithValues: ServiceKind.standard.map { ($0, "e2e_\($0.rawValue)_\(id)") })
         var generator = SystemRandomNumberGenerator()
         self.secretKey = Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
@@ -97,11 +100,13 @@ actor ServiceStack {
         )
     }
 
-    /// Stops one service: SIGTERM, SIGKILL after 5 s, reaped.
-    func stop(_ kind: ServiceKind) async {
-        guard let child = self.running.removeValue(forKey: kind) else { return }
-        await child.stop()
-        try? Data("=== \(Date()) stopped \(kind.rawValue) (status \(child.exitStatus.map(String.init) ?? "?"))\n".utf8).append(to: self.logFile(kind))
+    /// Stops one service: SIGTERM, SIGKILL after 5 s, reaped; says how it ended.
+    @discardableResult
+    func stop(_ kind: ServiceKind) async -> StopOutcome {
+        guard let child = self.running.removeValue(forKey: kind) else { return .notRunning }
+        let outcome = await child.stop()
+        try? Data("=== \(Date()) stopped \(kind.rawValue) (\(outcome))\n".utf8).append(to: self.logFile(kind))
+        return outcome
     }
 
     /// Kills one service with SIGKILL (no graceful shutdown at all) and reaps it.
@@ -223,6 +228,11 @@ actor ServiceStack {
         try? FileManager.default.removeItem(at: self.logFolder)
     }
 
+    /// Everything a service has logged so far (standard output and error), with the harness's `===` lines.
+    nonisolated func log(of kind: ServiceKind) -> String {
+        (try? String(contentsOf: self.logFile(kind), encoding: .utf8)) ?? ""
+    }
+
     nonisolated private func logFile(_ kind: ServiceKind) -> URL {
         self.logFolder.appendingPathComponent("\(kind.rawValue).log")
     }
@@ -236,6 +246,9 @@ actor ServiceStack {
             "LOG_LEVEL": "info",
             "COOKIE_SECURE": "false",
         ]
+        if let format = self.options.logFormat {
+            environment["LOG_FORMAT"] = format
+        }
         switch kind {
         case .auth, .authReplica:
             environment["AUTH_SECRET_KEY"] = self.secretKey
@@ -252,8 +265,11 @@ actor ServiceStack {
             if let grace = self.options.refreshReuseGraceSeconds {
                 environment["REFRESH_REUSE_GRACE_SECONDS"] = String(grace)
             }
+            if kind == .auth, let port = self.internalAuthPort {
+                environment["INTERNAL_PORT"] = String(port)
+            }
         case .notes, .profile:
-            environment["AUTH_URL"] = self.url(.auth, "")
+            environment["AUTH_URL"] = self.internalAuthPort.map { "http://127.0.0.1:\($0)" } ?? self.url(.auth, "")
             environment["INTROSPECTION_CLIENT_ID"] = kind.rawValue
             environment["INTROSPECTION_CLIENT_SECRET"] = self.clientSecrets[kind]!
             environment["INTROSPECTION_TIMEOUT_MS"] = String(self.options.introspectionTimeoutMilliseconds)

@@ -8,16 +8,24 @@ struct StackOptions: Sendable {
     var signingKeyRotationSeconds: Int?
     /// `REFRESH_REUSE_GRACE_SECONDS` for `auth`; nil keeps the service's default (10).
     var refreshReuseGraceSeconds: Int?
+    /// `LOG_FORMAT` for every service; nil keeps the default (`text`).
+    var logFormat: String?
+    /// Gives `auth` an `INTERNAL_PORT` of its own, and points the resource services' `AUTH_URL` at it.
+    var separateInternalPort: Bool
 
     init(
         accessTokenTTLSeconds: Int? = nil,
         introspectionTimeoutMilliseconds: Int = 2000,
         signingKeyRotationSeconds: Int? = nil,
-        refreshReuseGraceSeconds: Int? = nil
+        refreshReuseGraceSeconds: Int? = nil,
+        logFormat: String? = nil,
+        separateInternalPort: Bool = false
     ) {
         self.accessTokenTTLSeconds = accessTokenTTLSeconds
         self.introspectionTimeoutMilliseconds = introspectionTimeoutMilliseconds
         self.signingKeyRotationSeconds = signingKeyRotationSeconds
         self.refreshReuseGraceSeconds = refreshReuseGraceSeconds
+        self.logFormat = logFormat
+        self.separateInternalPort = separateInternalPort
     }
 }

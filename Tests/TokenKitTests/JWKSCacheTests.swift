@@ -38,6 +38,13 @@ struct JWKSCacheTests {
         JWKSCache(fetcher: fetcher, logger: Self.logger, unknownKeyRefetchInterval: refetchInterval)
     }
 
+    /// The contract: a service that meets an unknown `kid` refetches at most once per 30 s (the default
+    /// the resource services use).
+    @Test func unknownKeyRefetchesAtMostEveryThirtySecondsByDefault() async {
+        let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:1/", httpClient: .shared, timeout: .seconds(1))
+        #expect(await JWKSCache(fetcher: fetcher, logger: Self.logger).unknownKeyRefetchInterval == .seconds(30))
+    }
+
     /// The fetcher reads the key set and the `max-age` of `Cache-Control`.
     @Test func fetcherReadsKeysAndMaxAge() async throws {
         let server = JWKSTestServer(keys: [self.first.verificationKey, self.second.verificationKey])

@@ -3,12 +3,13 @@ import Hummingbird
 import Logging
 import PostgresNIO
 import Prometheus
+import ServiceLifecycle
 import ServiceSupport
 import TokenKit
 
 /// Builds the auth service: its database client, migrations and signing keys (before the server
 /// starts), the key maintenance, revocation listener and housekeeping services, and the router with
-/// every endpoint of the contract.
+/// every endpoint of the contract (the internal API on a listener of its own with `INTERNAL_PORT`).
 ///
 /// - Parameters:
 ///   - settings: the service's settings.
@@ -63,14 +64,27 @@ public func buildApplication(
         clock: clock,
         logger: logger
     )
-    let router = try await components.makeRouter(registry: registry)
+    let routers = try await components.makeRouters(registry: registry)
 
+    var services: [any Service] = [
+        postgres, databaseHealth, maintenance, RevocationListener(client: postgres, broadcaster: broadcaster, logger: logger), housekeeping,
+    ]
+    let startup = StartupGate()
+    if let internalRouter = routers.internal, let internalPort = settings.internalPort {
+        // The internal API's own listener, a service of the main application: it stops with it, and it
+        // starts serving only once the main server's prelude below has run.
+        var internalApp = Application(
+            router: internalRouter,
+            configuration: .init(address: .hostname(settings.common.host, port: internalPort), serverName: nil),
+            logger: logger
+        )
+        internalApp.beforeServerStarts { try await startup.wait() }
+        services.append(internalApp)
+    }
     var app = Application(
-        router: router,
+        router: routers.main,
         configuration: .init(address: .hostname(settings.common.host, port: settings.common.port), serverName: nil),
-        services: [
-            postgres, databaseHealth, maintenance, RevocationListener(client: postgres, broadcaster: broadcaster, logger: logger), housekeeping,
-        ],
+        services: services,
         logger: logger
     )
     app.beforeServerStarts {
@@ -78,6 +92,7 @@ public func buildApplication(
         try await rotator.ensureKeys(now: clock.now())
         try await ring.reload()
         try await broadcaster.prime()
+        startup.open()
     }
     return app
 }

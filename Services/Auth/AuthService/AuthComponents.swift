@@ -18,8 +18,10 @@ struct AuthComponents: Sendable {
     let clock: AuthClock
     let logger: Logger
 
-    /// The router with health routes, the public API and the internal API.
-    func makeRouter(registry: PrometheusCollectorRegistry) async throws -> Router<ServiceRequestContext> {
+    /// The routers: health routes, the public API and the JWKS on the main one; the internal API on the
+    /// main one too, or, with `INTERNAL_PORT`, on a router of its own (which also serves the JWKS, so that a
+    /// resource service's `AUTH_URL` can name the internal port alone).
+    func makeRouters(registry: PrometheusCollectorRegistry) async throws -> AuthRouters {
         let accounts = AccountRepository(client: self.postgres, logger: self.logger)
         let sessions = SessionRepository(client: self.postgres, logger: self.logger)
         let revocations = RevocationRepository(logger: self.logger)
@@ -53,15 +55,7 @@ struct AuthComponents: Sendable {
         let authenticator = AccessTokenAuthenticator<ServiceRequestContext>(verifier: verifier, cookieNames: cookies.names)
         let checker = DatabaseSessionStatusChecker(sessions: sessions, clock: self.clock)
 
-        let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(
-            middleware: DatabaseAvailabilityMiddleware(
-                health: self.databaseHealth,
-                exemptPaths: ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.json"]
-            )
-        )
+        let router = self.emptyRouter()
         HealthRoutes<ServiceRequestContext>(registry: registry) { [databaseHealth, postgres, ring] in
             guard databaseHealth.isAvailable, await ring.hasActiveKey else { return false }
             return (try? await postgres.query("SELECT 1")) != nil
@@ -126,7 +120,35 @@ struct AuthComponents: Sendable {
             policy: self.policy
         )
         .addRoutes(to: router)
-        JWKSController(ring: self.ring, maxAge: self.settings.jwksMaxAge).addRoutes(to: router)
+        let jwks = JWKSController(ring: self.ring, maxAge: self.settings.jwksMaxAge)
+        jwks.addRoutes(to: router)
+        guard self.settings.internalPort != nil else {
+            self.addInternalRoutes(to: router, verifier: verifier, sessions: sessions)
+            return AuthRouters(main: router, internal: nil)
+        }
+        let internalRouter = self.emptyRouter()
+        jwks.addRoutes(to: internalRouter)
+        self.addInternalRoutes(to: internalRouter, verifier: verifier, sessions: sessions)
+        return AuthRouters(main: router, internal: internalRouter)
+    }
+
+    /// A router with problem responses, request metrics and the database gate (503 at once while the
+    /// database does not answer; health, metrics and the JWKS never need it).
+    private func emptyRouter() -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(
+            middleware: DatabaseAvailabilityMiddleware(
+                health: self.databaseHealth,
+                exemptPaths: ["/healthz", "/readyz", "/metrics", "/.well-known/jwks.json"]
+            )
+        )
+        return router
+    }
+
+    /// `POST /internal/v1/introspect` and `GET /internal/v1/revocations`.
+    private func addInternalRoutes(to router: Router<ServiceRequestContext>, verifier: AccessTokenVerifier, sessions: SessionRepository) {
         IntrospectionController(
             introspection: IntrospectionService(verifier: verifier, sessions: sessions, clock: self.clock),
             clients: IntrospectionClients(self.settings.introspectionClients)
@@ -140,6 +162,5 @@ struct AuthComponents: Sendable {
             clock: self.clock
         )
         .addRoutes(to: router)
-        return router
     }
 }

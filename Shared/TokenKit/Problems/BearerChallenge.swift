@@ -39,6 +39,15 @@ public enum BearerChallenge {
         self.problem(.sessionEnded, description: "session ended", detail: "The session has ended; log in again.")
     }
 
+    /// A 401 `invalid-credentials` for a request whose token is good but whose password is wrong (password
+    /// change): the realm alone, without `error="invalid_token"`, which would tell the client to drop a
+    /// token that still works.
+    public static func wrongPasswordProblem(detail: String) -> Problem {
+        var headers = HTTPFields()
+        headers[.wwwAuthenticate] = noToken
+        return Problem(.invalidCredentials, detail: detail, headers: headers)
+    }
+
     static func problem(_ type: ProblemType, description: String, detail: String) -> Problem {
         var headers = HTTPFields()
         headers[.wwwAuthenticate] = invalidToken(description: description)

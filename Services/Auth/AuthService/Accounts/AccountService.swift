@@ -29,7 +29,7 @@ struct AccountService: Sendable {
     /// access token cannot be used to guess the password faster than the login form allows.
     func changePassword(accountID: UUID, keepingSession sessionID: UUID, current: String, new: String, clientAddress: String) async throws {
         guard let account = try await self.accounts.find(id: accountID) else {
-            throw Problem(.sessionEnded, detail: "The account no longer exists.")
+            throw BearerChallenge.sessionEndedProblem()
         }
         let now = self.clock.now()
         if let seconds = try await self.throttle.retryAfter(email: account.email, clientAddress: clientAddress, now: now) {
@@ -37,7 +37,7 @@ struct AccountService: Sendable {
         }
         guard try await self.hasher.verify(current, against: account.passwordHash) else {
             try await self.throttle.recordFailure(email: account.email, clientAddress: clientAddress, now: now)
-            throw Problem(.invalidCredentials, detail: "The current password is wrong.")
+            throw BearerChallenge.wrongPasswordProblem(detail: "The current password is wrong.")
         }
         let hash = try await self.hasher.hash(new)
         let revoked = try await self.client.withTransaction(logger: self.logger) { connection in

@@ -20,6 +20,9 @@ public struct AuthSettings: Sendable {
     public var trustedProxies: [IPAddressRange]
     /// Introspection client ids and their secrets.
     public var introspectionClients: [String: String]
+    /// `INTERNAL_PORT`: when set, the internal API (and a copy of the JWKS) is served on this port only, so
+    /// that a network policy can let just the resource services reach it; unset, it shares `PORT`.
+    public var internalPort: Int?
 
     /// The shortest acceptable `AUTH_SECRET_KEY`, in bytes.
     public static let minimumSecretKeyBytes = 32
@@ -48,6 +51,11 @@ public struct AuthSettings: Sendable {
             return range
         }
         self.introspectionClients = try Self.clients(reader.list("INTROSPECTION_CLIENTS", default: []))
+        if reader.optional("INTERNAL_PORT") != nil {
+            let port = try reader.integer("INTERNAL_PORT", default: 0, in: 1...65_535)
+            guard port != self.common.port else { throw SettingsError(name: "INTERNAL_PORT", reason: "must differ from PORT") }
+            self.internalPort = port
+        }
     }
 
     static func secretKey(_ value: String?) throws -> [UInt8] {
