@@ -301,11 +301,11 @@ if phase read; then
     wrk_run profile shipped 1 "$PROFILE" /v1/profile "$READ_CONNECTIONS" "$RUN_SECONDS"
 fi
 
-# --- 5. memory after the reads ---------------------------------------------------------------------
+# --- 5. memory after the reads (the peak is read at the very end, after the writes and the storm) -----
 
+declare -A AFTER_READ_RSS
 for service in auth notes profile bench-server; do
-    printf '{"bench":"memory","variant":"%s","round":1,"values":{"idle_mb":%s,"after_read_mb":%s,"peak_mb":%s}}\n' \
-        "$service" "${IDLE_RSS[$service]}" "$(rss_mb "$service" VmRSS)" "$(rss_mb "$service" VmHWM)" >>"$RAW"
+    AFTER_READ_RSS[$service]=$(rss_mb "$service" VmRSS)
 done
 
 # --- 3. dangerous writes ---------------------------------------------------------------------------
@@ -369,6 +369,13 @@ if phase reach; then
     "$BIN/latchkey-bench" reach --auth "$AUTH" --login-auth "$SEED" --notes "$NOTES" --tokens "$WORK/tokens.txt" \
         --out "$RAW" --samples 40 >"$WORK/reach.log" 2>&1 || { cat "$WORK/reach.log" >&2; die "reach benchmark failed"; }
 fi
+
+# --- 5. memory: the high-water mark of the whole run ------------------------------------------------
+
+for service in auth notes profile bench-server; do
+    printf '{"bench":"memory","variant":"%s","round":1,"values":{"idle_mb":%s,"after_read_mb":%s,"peak_mb":%s}}\n' \
+        "$service" "${IDLE_RSS[$service]}" "${AFTER_READ_RSS[$service]}" "$(rss_mb "$service" VmHWM)" >>"$RAW"
+done
 
 # --- report ----------------------------------------------------------------------------------------
 

@@ -163,6 +163,16 @@ section "deploy/Dockerfile"
 hadolint --failure-threshold warning deploy/Dockerfile || fail "hadolint found warnings or errors in deploy/Dockerfile"
 ok "deploy/Dockerfile: hadolint --failure-threshold warning"
 
+# SwiftPM refuses a manifest whose target folders are missing, so the image must get every top folder
+# Package.swift names (hadolint cannot know that; a real `docker build` would fail late).
+folders=$(grep -oE '^[[:space:]]*path: "[^"/]+' Package.swift | sed -E 's/.*"//' | sort -u)
+folders=$(printf '%s\nTests\n' "$folders" | sort -u)
+for folder in $folders; do
+    grep -qE "^COPY $folder \./$folder\$" deploy/Dockerfile || fail "deploy/Dockerfile does not COPY $folder (a target of Package.swift)"
+    grep -qxF "!$folder/" deploy/Dockerfile.dockerignore || fail "deploy/Dockerfile.dockerignore keeps out $folder/ (a target of Package.swift)"
+done
+ok "deploy/Dockerfile: copies every target folder of Package.swift ($(echo "$folders" | tr '\n' ' '))"
+
 # ---------------------------------------------------------------------------------------------
 section "gateway (nginx)"
 # ---------------------------------------------------------------------------------------------

@@ -13,8 +13,8 @@
 #   runs it once, when the data volume is still empty. The passwords come from the container's
 #   environment (docker-compose.yml passes them from the git-ignored .env). Changing them in .env
 #   later does not change an existing volume: run this script again inside the container
-#   (docker compose exec postgres /docker-entrypoint-initdb.d/init.sh), or `down -v` to start over.
-# - the native stack (Scripts/stack.sh) runs it at every `make up` with PGHOST/PGPORT set.
+#   (docker compose exec postgres /docker-entrypoint-initdb.d/10-latchkey.sh), or `down -v` to start over.
+# - the native stack (Scripts/stack-native.sh) runs it at every `make up` with PGHOST/PGPORT set.
 # It is idempotent: missing roles and databases are created, every role's password is (re)set.
 # POSTGRES_USER (default postgres) must be a superuser; libpq's PG* variables say where to connect.
 set -euo pipefail
