@@ -245,8 +245,10 @@ struct ReportBuilder {
         let cost = self.meta["bcrypt_cost"].map { "\($0)" } ?? "12"
         let storm = self.meta["storm_connections"].map { "\($0)" } ?? "?"
         self.line("Login storm: `POST /v1/sessions` from \(storm) connections at `BCRYPT_COST=\(cost)` (correct passwords), while")
-        self.line("safe reads run at a light load; idle and storm phases alternate. `auth`'s own `GET /.well-known/jwks.json`")
-        self.line("shows whether hashing ever holds `auth`'s event loop.")
+        self.line("light, steady safe reads run (each connection pauses 4 ms between requests); idle and storm phases")
+        self.line("alternate, with 3 s after each storm for queued logins to drain. `auth` hashes on one thread less than")
+        self.line("there are cores, at nice 10. `auth`'s own `GET /.well-known/jwks.json` shows whether hashing ever holds")
+        self.line("`auth`'s event loop; `notes` shows what a neighbour on the same machine feels.")
         self.line("")
         let readColumns = [
             Column(title: "req/s", metric: "rps", format: Self.rate),
@@ -288,7 +290,7 @@ struct ReportBuilder {
         self.line("## 5. Memory (resident set size)")
         self.line("")
         self.line("Idle: ready, before any load. After: right after the read benchmarks. Peak: the kernel's high-water mark")
-        self.line("(`VmHWM`) at that point, which covers seeding and every read run.")
+        self.line("(`VmHWM`) read at the end of the run, which covers seeding, reads, writes, refreshes and the login storm.")
         self.line("")
         let columns = [
             Column(title: "idle MB", metric: "idle_mb", format: Self.megabytes),

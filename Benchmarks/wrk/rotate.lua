@@ -14,9 +14,19 @@
 --   BENCH_OUT      a JSON-lines file; done() appends one record:
 --                  {"bench","variant","round","values":{rps, p50_ms, p90_ms, p99_ms, max_ms, mean_ms, requests, errors}}
 --   BENCH_NAME, BENCH_VARIANT, BENCH_ROUND  the record's keys
+--   BENCH_DELAY_MS a pause before each request of a connection (unset: none, as fast as the server answers):
+--                  a light, steady load that leaves the machine room, e.g. the reads beside the login storm
 -- Every answer outside 2xx/3xx, and every socket error or timeout, counts in "errors".
 
 local thread_count = 0
+
+-- wrk calls delay() before each request when the script defines it.
+local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if delay_ms then
+    function delay()
+        return delay_ms
+    end
+end
 
 function setup(thread)
     -- `index` becomes a global of the thread's own Lua state.
