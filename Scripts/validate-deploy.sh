@@ -9,7 +9,7 @@
 #   4. deploy/k8s           kustomize-rendered base and overlays (raw files when no kubectl),
 #                           kubernetes-validate --strict; CloudNativePG resources are custom
 #                           kinds without a schema here: checked for shape only, and said so
-#   5. shell scripts        bash -n, shellcheck
+#   5. shell scripts        bash -n, shellcheck (.ci/run, Scripts/*.sh, Tests/*/run.sh)
 #
 # Installs what is missing: with apt (as root) docker-compose, nginx, gettext-base, shellcheck;
 # with pip the pinned validators below. Needs no Docker engine and no network beyond those.
@@ -304,8 +304,8 @@ fi
 section "shell scripts"
 # ---------------------------------------------------------------------------------------------
 
-scripts=(Scripts/stack.sh Scripts/validate-deploy.sh deploy/postgres/init.sh)
-for file in Scripts/stack-*.sh; do
+scripts=(.ci/run deploy/postgres/init.sh)
+for file in Scripts/*.sh Tests/*/run.sh; do
     [ -f "$file" ] && scripts+=("$file")
 done
 for file in "${scripts[@]}"; do
@@ -313,7 +313,7 @@ for file in "${scripts[@]}"; do
 done
 ok "bash -n: ${scripts[*]}"
 if command -v shellcheck >/dev/null 2>&1; then
-    shellcheck "${scripts[@]}" || fail "shellcheck found problems"
+    shellcheck -x "${scripts[@]}" || fail "shellcheck found problems"
     ok "shellcheck: ${scripts[*]}"
 else
     echo "shellcheck is not installed: skipped"

@@ -8,6 +8,7 @@
 # CMD runs with:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:PORT/latchkey_test
 #   LATCHKEY_TEST_POSTGRES=postgres://postgres@127.0.0.1:PORT   (server URL; tests may CREATE DATABASE)
+#   LATCHKEY_TEST_CLUSTERS=FOLDER   (where tests make clusters of their own; any left there are stopped too)
 #   PGHOST=127.0.0.1 PGPORT=PORT PGUSER=postgres PGDATABASE=latchkey_test  (for libpq tools)
 # The cluster is always stopped and removed afterwards; CMD's exit status is preserved.
 set -euo pipefail
@@ -26,6 +27,7 @@ throwaway="$script_dir/postgres-throwaway.sh"
 readonly TEST_DB=latchkey_test
 
 pg_dir=""
+clusters_dir=""
 child=""
 
 # shellcheck disable=SC2317 # invoked via trap
@@ -40,6 +42,17 @@ cleanup() {
         "$throwaway" stop "$pg_dir" || echo "with-test-postgres: failed to stop cluster in $pg_dir" >&2
         # We created this directory ourselves, so it is ours to remove even if stop refused.
         [ ! -e "$pg_dir" ] || rm -rf -- "$pg_dir"
+    fi
+    # Clusters the tests made for themselves (LATCHKEY_TEST_CLUSTERS): tests remove their own, but a test
+    # process that crashed or was killed cannot, and pg_ctl's server would outlive it.
+    if [ -n "$clusters_dir" ] && [ -d "$clusters_dir" ]; then
+        local cluster
+        for cluster in "$clusters_dir"/*/; do
+            [ -d "$cluster" ] || continue
+            echo "with-test-postgres: stopping a cluster a test left behind: $cluster" >&2
+            "$throwaway" stop "$cluster" >/dev/null 2>&1 || true
+        done
+        rm -rf -- "$clusters_dir"
     fi
     exit "$rc"
 }
@@ -76,6 +89,10 @@ port=$(cat "$pg_dir/port")
 "$throwaway" createdb "$pg_dir" "$TEST_DB"
 echo "with-test-postgres: PostgreSQL ready at $server_url (database $TEST_DB)" >&2
 
+# Where tests that need a cluster of their own (e.g. to restart it) make it, so that cleanup finds them.
+clusters_dir="$pg_dir.clusters"
+mkdir -m 755 "$clusters_dir"
+export LATCHKEY_TEST_CLUSTERS="$clusters_dir"
 export LATCHKEY_TEST_POSTGRES="$server_url"
 export DATABASE_URL="$server_url/$TEST_DB"
 export PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGDATABASE="$TEST_DB"

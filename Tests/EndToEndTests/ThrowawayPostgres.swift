@@ -23,9 +23,12 @@ struct ThrowawayPostgres: Sendable {
     private static var script: URL { PackageLocation.root.appendingPathComponent("Scripts/postgres-throwaway.sh") }
     private static let runuser = URL(fileURLWithPath: "/usr/sbin/runuser")
 
-    /// Creates and starts a cluster in a fresh folder under /dev/shm (or the temporary folder).
+    /// Creates and starts a cluster in a fresh folder under `LATCHKEY_TEST_CLUSTERS` (set by
+    /// `Scripts/with-test-postgres.sh`, which stops whatever a crashed test process left there), else under
+    /// /dev/shm (or the temporary folder).
     static func start() async throws -> ThrowawayPostgres {
-        let base = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let fallback = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+        let base = ProcessInfo.processInfo.environment["LATCHKEY_TEST_CLUSTERS"] ?? fallback
         let folder = URL(fileURLWithPath: base).appendingPathComponent("latchkey-e2e-pg-\(UUID().uuidString.prefix(8).lowercased())")
         do {
             _ = try await Self.run(Self.script, ["start", folder.path], timeout: .seconds(60))

@@ -53,31 +53,21 @@ fi
 # --- stack --------------------------------------------------------------------------------------
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then shm=/dev/shm; else shm=${TMPDIR:-/tmp}; fi
-work=$(mktemp -d "$shm/latchkey-fuzz.XXXXXX")
-# The cluster gets a folder of its own beside it: as root it runs as `postgres`, which cannot enter $work.
-pg_dir=$(mktemp -d "$shm/latchkey-fuzz-pg.XXXXXX")
-pids=()
+# shellcheck source=Scripts/throwaway-stack.sh
+source Scripts/throwaway-stack.sh
+stack_init fuzz
 
 # shellcheck disable=SC2317 # invoked via trap
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM HUP
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
     if [ "$rc" -ne 0 ]; then
+        stack_copy_logs "$artifacts"
         for name in auth notes profile; do
-            [ -f "$work/$name.log" ] && cp "$work/$name.log" "$artifacts/$name.log"
-            [ -f "$work/$name.log" ] && { echo "---- last lines of $name.log ----" >&2; tail -n 30 "$work/$name.log" >&2; }
+            [ ! -f "$work/$name.log" ] || { echo "---- last lines of $name.log ----" >&2; tail -n 30 "$work/$name.log" >&2; }
         done
     fi
-    Scripts/postgres-throwaway.sh stop "$pg_dir" >/dev/null 2>&1 || true
-    [ ! -e "$pg_dir" ] || rm -rf -- "$pg_dir"
-    rm -rf -- "$work"
+    stack_stop
     log "finished with exit code $rc"
     exit "$rc"
 }
@@ -86,54 +76,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-# Exit 0 when GET url answers 2xx (python3 rather than curl, which a fresh Debian lacks).
-http_ok() {
-    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" >/dev/null 2>&1
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-log "starting PostgreSQL"
-pg_url=$(Scripts/postgres-throwaway.sh start "$pg_dir")
-Scripts/postgres-throwaway.sh createdb "$pg_dir" auth notes profile
-
-secret_key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
-client_secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-auth_port=$(free_port)
-notes_port=$(free_port)
-profile_port=$(free_port)
-
-launch() {
-    local name=$1
-    shift
-    env -i PATH=/usr/local/bin:/usr/bin:/bin HOST=127.0.0.1 LOG_LEVEL=warning COOKIE_SECURE=false "$@" \
-        "$bin_dir/$name" >"$work/$name.log" 2>&1 &
-    pids+=("$!")
-}
-
-launch auth PORT="$auth_port" DATABASE_URL="$pg_url/auth" AUTH_SECRET_KEY="$secret_key" BCRYPT_COST=4 \
-    INTROSPECTION_CLIENTS="notes:$client_secret,profile:$client_secret" \
-    LOGIN_FAILURES_PER_EMAIL=1000000 LOGIN_FAILURES_PER_CLIENT=1000000
-wait_ready() {
-    local name=$1 port=$2
-    for _ in $(seq 1 300); do
-        if http_ok "http://127.0.0.1:$port/readyz"; then return 0; fi
-        sleep 0.1
-    done
-    log "$name did not become ready on port $port"
-    return 1
-}
-wait_ready auth "$auth_port"
-for name in notes profile; do
-    port_var=${name}_port
-    launch "$name" PORT="${!port_var}" DATABASE_URL="$pg_url/$name" AUTH_URL="http://127.0.0.1:$auth_port" \
-        INTROSPECTION_CLIENT_ID="$name" INTROSPECTION_CLIENT_SECRET="$client_secret"
-done
-wait_ready notes "$notes_port"
-wait_ready profile "$profile_port"
-log "stack ready: auth :$auth_port, notes :$notes_port, profile :$profile_port (PIDs ${pids[*]})"
+stack_start "$bin_dir" BCRYPT_COST=4 LOGIN_FAILURES_PER_EMAIL=1000000 LOGIN_FAILURES_PER_CLIENT=1000000
+log "stack ready: auth :$auth_port, notes :$notes_port, profile :$profile_port (PIDs ${stack_pids[*]})"
 
 email="fuzz-$(python3 -c 'import uuid; print(uuid.uuid4())')@fuzz.example"
 password="fuzz-password-$RANDOM$RANDOM"
@@ -188,9 +132,7 @@ run_st auth-sessions-delete auth "$auth_port" -H "Authorization: Bearer $(token)
 run_st auth-internal auth "$auth_port" -H "$basic" --include-path /internal/v1/introspect
 run_st auth-feed-refused auth "$auth_port" -H "Authorization: Bearer $(token)" --include-path /internal/v1/revocations
 
-for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { log "a service (PID $pid) died during the fuzzing"; failures=$((failures + 1)); }
-done
+stack_alive || failures=$((failures + 1))
 log "summary (seed $seed):"
 printf '  %s\n' "${summary[@]}" >&2
 if [ "$failures" -ne 0 ]; then

@@ -55,27 +55,16 @@ if ! "$venv/bin/python" -c "import aiohttp, sys; sys.exit(aiohttp.__version__ !=
 fi
 
 mkdir -p "$artifacts"
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then shm=/dev/shm; else shm=${TMPDIR:-/tmp}; fi
-work=$(mktemp -d "$shm/latchkey-soak.XXXXXX")
-pg_dir=$(mktemp -d "$shm/latchkey-soak-pg.XXXXXX")
-pids=()
+# shellcheck source=Scripts/throwaway-stack.sh
+source Scripts/throwaway-stack.sh
+stack_init soak
 
 # shellcheck disable=SC2317 # invoked via trap
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM HUP
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    for name in auth notes profile; do
-        [ -f "$work/$name.log" ] && cp "$work/$name.log" "$artifacts/$name.log"
-    done
-    Scripts/postgres-throwaway.sh stop "$pg_dir" >/dev/null 2>&1 || true
-    [ ! -e "$pg_dir" ] || rm -rf -- "$pg_dir"
-    rm -rf -- "$work"
+    stack_copy_logs "$artifacts"
+    stack_stop
     log "finished with exit code $rc"
     exit "$rc"
 }
@@ -84,56 +73,9 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-# Exit 0 when GET url answers 2xx (python3 rather than curl, which a fresh Debian lacks).
-http_ok() {
-    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' "$1" >/dev/null 2>&1
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-log "starting PostgreSQL"
-pg_url=$(Scripts/postgres-throwaway.sh start "$pg_dir")
-Scripts/postgres-throwaway.sh createdb "$pg_dir" auth notes profile
-secret_key=$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')
-client_secret=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
-auth_port=$(free_port)
-notes_port=$(free_port)
-profile_port=$(free_port)
-
-launch() {
-    local name=$1
-    shift
-    env -i PATH=/usr/local/bin:/usr/bin:/bin HOST=127.0.0.1 LOG_LEVEL=warning COOKIE_SECURE=false "$@" \
-        "$bin_dir/$name" >"$work/$name.log" 2>&1 &
-    pids+=("$!")
-}
-wait_ready() {
-    local name=$1 port=$2
-    for _ in $(seq 1 300); do
-        http_ok "http://127.0.0.1:$port/readyz" && return 0
-        sleep 0.1
-    done
-    log "$name did not become ready on port $port"
-    tail -n 20 "$work/$name.log" >&2
-    return 1
-}
-
 # BCRYPT_COST=6: the soak measures the services' plumbing (connections, pools, memory), and with
 # the default cost of 12 the logins of the revocation mix would only measure bcrypt.
-launch auth PORT="$auth_port" DATABASE_URL="$pg_url/auth" AUTH_SECRET_KEY="$secret_key" BCRYPT_COST=6 \
-    INTROSPECTION_CLIENTS="notes:$client_secret,profile:$client_secret"
-auth_pid=${pids[-1]}
-wait_ready auth "$auth_port"
-launch notes PORT="$notes_port" DATABASE_URL="$pg_url/notes" AUTH_URL="http://127.0.0.1:$auth_port" \
-    INTROSPECTION_CLIENT_ID=notes INTROSPECTION_CLIENT_SECRET="$client_secret"
-notes_pid=${pids[-1]}
-launch profile PORT="$profile_port" DATABASE_URL="$pg_url/profile" AUTH_URL="http://127.0.0.1:$auth_port" \
-    INTROSPECTION_CLIENT_ID=profile INTROSPECTION_CLIENT_SECRET="$client_secret"
-profile_pid=${pids[-1]}
-wait_ready notes "$notes_port"
-wait_ready profile "$profile_port"
+stack_start "$bin_dir" BCRYPT_COST=6
 log "stack ready (release): auth :$auth_port (PID $auth_pid), notes :$notes_port (PID $notes_pid), profile :$profile_port (PID $profile_pid)"
 
 "$venv/bin/python" Tests/soak/soak.py \
@@ -143,6 +85,4 @@ log "stack ready (release): auth :$auth_port (PID $auth_pid), notes :$notes_port
     --duration "$duration" --connections "$connections" --warmup "$warmup" --report "$artifacts/latest.md" \
     --mix "${SOAK_MIX:-read=55,write=30,refresh=12,revoke=3}"
 
-for pid in "${pids[@]}"; do
-    kill -0 "$pid" 2>/dev/null || { log "a service (PID $pid) died during the soak"; exit 1; }
-done
+stack_alive || exit 1
