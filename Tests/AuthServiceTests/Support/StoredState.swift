@@ -61,9 +61,9 @@ enum StoredState {
     }
 
     /// How many revocations (the revocation feed's rows) name this session.
-    static func revocationCount(sessionID: String) async throws -> Int {
+    static func revocationCount(sessionID: String, databaseURL: String? = nil) async throws -> Int {
         guard let uuid = UUID(uuidString: sessionID) else { return 0 }
-        return try await TestDatabase.withConnection(to: TestEnvironment.databaseURL()) { connection in
+        return try await TestDatabase.withConnection(to: databaseURL ?? TestEnvironment.databaseURL()) { connection in
             let rows = try await connection.query("SELECT count(*) FROM revocations WHERE session_id = \(uuid)", logger: TestApp.logger)
             var count: Int64 = 0
             for try await value in rows.decode(Int64.self) { count = value }
