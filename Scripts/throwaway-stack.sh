@@ -10,6 +10,7 @@
 #                                       each ready; sets pg_url, client_secret, {auth,notes,profile}_port
 #                                       and {auth,notes,profile}_pid
 #   stack_stop                          SIGTERM every process (SIGKILL after 5 s), the cluster, the folders
+#   venv_install VENV REQUIREMENT       a virtualenv with one pinned package (the script's Python driver)
 #
 # Every service logs to $work/NAME.log; stack_copy_logs DIR copies them out (e.g. when a run failed).
 # shellcheck disable=SC2034 # the variables stack_start sets are for the caller
@@ -22,6 +23,19 @@ stack_init() {
     work=$(mktemp -d "$shm/latchkey-$name.XXXXXX")
     # The cluster gets a folder of its own beside it: as root it runs as `postgres`, which cannot enter $work.
     pg_dir=$(mktemp -d "$shm/latchkey-$name-pg.XXXXXX")
+}
+
+# venv_install VENV REQUIREMENT: makes the virtualenv (with Debian's python3-venv when root has to add it)
+# and pip-installs the pinned requirement into it; for the Python driver a script needs.
+venv_install() {
+    local venv=$1 requirement=$2
+    log "installing $requirement into $venv"
+    if ! python3 -m venv "$venv" && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+        # Debian's python3 needs python3-venv for `python3 -m venv`.
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv >&2
+        python3 -m venv "$venv"
+    fi
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement"
 }
 
 # Exit 0 when GET url answers 2xx (python3 rather than curl, which a fresh Debian lacks).

@@ -31,6 +31,8 @@ artifacts=$root/test-artifacts/fuzz
 started=$SECONDS
 
 log() { printf '[fuzz %4ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
+# shellcheck source=Scripts/throwaway-stack.sh
+source Scripts/throwaway-stack.sh
 
 # --- tools --------------------------------------------------------------------------------------
 for name in auth notes profile; do
@@ -41,20 +43,12 @@ for name in auth notes profile; do
     fi
 done
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
-    log "installing schemathesis $SCHEMATHESIS_VERSION into $venv"
-    if ! python3 -m venv "$venv" && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-        # Debian's python3 needs python3-venv for `python3 -m venv`.
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv >&2
-        python3 -m venv "$venv"
-    fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+    venv_install "$venv" "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
 # --- stack --------------------------------------------------------------------------------------
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
-# shellcheck source=Scripts/throwaway-stack.sh
-source Scripts/throwaway-stack.sh
 stack_init fuzz
 
 # shellcheck disable=SC2317 # invoked via trap

@@ -34,6 +34,8 @@ artifacts=$root/test-artifacts/soak
 started=$SECONDS
 
 log() { printf '[soak %4ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
+# shellcheck source=Scripts/throwaway-stack.sh
+source Scripts/throwaway-stack.sh
 
 if [ "${SOAK_BUILD:-1}" != 0 ]; then
     log "building release executables"
@@ -45,18 +47,10 @@ for name in auth notes profile; do
     [ -x "$bin_dir/$name" ] || { log "missing $bin_dir/$name"; exit 1; }
 done
 if ! "$venv/bin/python" -c "import aiohttp, sys; sys.exit(aiohttp.__version__ != '$AIOHTTP_VERSION')" 2>/dev/null; then
-    log "installing aiohttp $AIOHTTP_VERSION into $venv"
-    if ! python3 -m venv "$venv" && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
-        # Debian's python3 needs python3-venv for `python3 -m venv`.
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends python3-venv >&2
-        python3 -m venv "$venv"
-    fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "aiohttp==$AIOHTTP_VERSION"
+    venv_install "$venv" "aiohttp==$AIOHTTP_VERSION"
 fi
 
 mkdir -p "$artifacts"
-# shellcheck source=Scripts/throwaway-stack.sh
-source Scripts/throwaway-stack.sh
 stack_init soak
 
 # shellcheck disable=SC2317 # invoked via trap
