@@ -24,7 +24,7 @@ struct JWKSCacheTests {
     @discardableResult
     func withLiveServer<Value: Sendable>(
         _ server: JWKSTestServer,
-        timeout: TimeAmount = .seconds(20),
+        timeout: Duration = .seconds(20),
         _ test: @escaping @Sendable (HTTPJWKSFetcher) async throws -> Value
     ) async throws -> Value {
         try await server.application().test(.live) { client in

@@ -8,13 +8,14 @@ import NIOHTTP1
 /// Confirms sessions with `auth`'s `POST /internal/v1/introspect`, for dangerous requests.
 ///
 /// Uses the service's Basic credentials over a shared, pooled keep-alive HTTP client, and never
-/// waits longer than the timeout. Anything but a clear answer from `auth` (refused connection,
+/// waits longer than the timeout, which bounds the whole answer: from the first byte sent to the
+/// last byte of the body read (a peer that sends the head and stalls is cut off too). Anything but a clear answer from `auth` (refused connection,
 /// timeout, an unexpected status or body) is 503 `auth-unavailable` with `Retry-After`: the
 /// request fails closed. An answer about another session or user counts as inactive.
 public struct IntrospectionClient: SessionStatusChecker {
     private let url: String
     private let authorization: String
-    private let timeout: TimeAmount
+    private let timeout: Duration
     private let httpClient: HTTPClient
     private let logger: Logger
     private let duration = Timer(label: "latchkey_introspection_duration_seconds")
@@ -24,12 +25,11 @@ public struct IntrospectionClient: SessionStatusChecker {
     ///   - authURL: the auth service's base URL.
     ///   - clientID: this service's introspection client id.
     ///   - clientSecret: its secret.
-    ///   - timeout: the longest a confirmation may take (`INTROSPECTION_TIMEOUT_MS`).
+    ///   - timeout: the longest a confirmation may take, head and body (`INTROSPECTION_TIMEOUT_MS`).
     public init(authURL: String, clientID: String, clientSecret: String, timeout: Duration, httpClient: HTTPClient, logger: Logger) {
         self.url = authURL.trimmingSuffix("/") + "/internal/v1/introspect"
         self.authorization = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
-        let (seconds, attoseconds) = timeout.components
-        self.timeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        self.timeout = timeout
         self.httpClient = httpClient
         self.logger = logger
     }
@@ -57,9 +57,14 @@ public struct IntrospectionClient: SessionStatusChecker {
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
         request.body = .bytes(ByteBuffer(string: "token=" + Self.formEncode(token)))
-        let response = try await self.httpClient.execute(request, timeout: self.timeout)
-        let body = try await response.body.collect(upTo: 16 * 1024)
-        guard response.status == .ok else { throw IntrospectionError.unexpectedStatus(Int(response.status.code)) }
+        let httpClient = self.httpClient
+        let timeout = self.timeout
+        // async-http-client's own deadline stops at the response head; ours also covers the body.
+        let (status, body) = try await withDeadline(timeout) { [request] in
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.timeAmountNanoseconds))
+            return (response.status, try await response.body.collect(upTo: 16 * 1024))
+        }
+        guard status == .ok else { throw IntrospectionError.unexpectedStatus(Int(status.code)) }
         return try JSONDecoder().decode(IntrospectionResponse.self, from: Data(body.readableBytesView))
     }
 

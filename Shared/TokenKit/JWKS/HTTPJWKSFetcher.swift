@@ -4,12 +4,20 @@ import NIOCore
 import NIOHTTP1
 
 /// Fetches `GET {AUTH_URL}/.well-known/jwks.json` with async-http-client.
+///
+/// The timeout bounds the whole answer, head and body: a peer that sends the head and then stalls
+/// is cut off like one that never answers, so a fetch always ends and the cache can try again.
 public struct HTTPJWKSFetcher: JWKSFetcher {
+    /// The default bound on one fetch, from the first byte sent to the last body byte read.
+    public static let defaultTimeout = Duration.seconds(5)
+    /// The largest key set accepted.
+    public static let maximumBodyBytes = 64 * 1024
+
     private let url: String
     private let httpClient: HTTPClient
-    private let timeout: TimeAmount
+    private let timeout: Duration
 
-    public init(authURL: String, httpClient: HTTPClient, timeout: TimeAmount = .seconds(5)) {
+    public init(authURL: String, httpClient: HTTPClient, timeout: Duration = HTTPJWKSFetcher.defaultTimeout) {
         self.url = authURL.trimmingSuffix("/") + "/.well-known/jwks.json"
         self.httpClient = httpClient
         self.timeout = timeout
@@ -18,13 +26,17 @@ public struct HTTPJWKSFetcher: JWKSFetcher {
     public func fetch() async throws -> JWKSDocument {
         var request = HTTPClientRequest(url: self.url)
         request.headers.add(name: "Accept", value: "application/json")
-        let response = try await self.httpClient.execute(request, timeout: self.timeout)
-        let body = try await response.body.collect(upTo: 64 * 1024)
-        guard response.status == .ok else { throw JWKSError.unexpectedStatus(Int(response.status.code)) }
+        let httpClient = self.httpClient
+        let timeout = self.timeout
+        let (status, headers, body) = try await withDeadline(timeout) { [request] in
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.timeAmountNanoseconds))
+            return (response.status, response.headers, try await response.body.collect(upTo: Self.maximumBodyBytes))
+        }
+        guard status == .ok else { throw JWKSError.unexpectedStatus(Int(status.code)) }
         guard let keySet = try? JSONDecoder().decode(JSONWebKeySet.self, from: Data(body.readableBytesView)) else {
             throw JWKSError.malformedDocument
         }
-        return JWKSDocument(keySet: keySet, maxAgeSeconds: Self.maxAge(response.headers["Cache-Control"].first))
+        return JWKSDocument(keySet: keySet, maxAgeSeconds: Self.maxAge(headers["Cache-Control"].first))
     }
 
     /// Reads `max-age=N` from a `Cache-Control` value.

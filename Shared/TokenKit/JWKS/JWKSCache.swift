@@ -1,13 +1,16 @@
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// The resource services' copy of the auth service's public keys.
 ///
 /// Loads at start (``run()`` retries until the first load succeeds), refreshes in the background
 /// as the response's `max-age` says, refetches when a token names an unknown `kid` but at most
 /// once per ``unknownKeyRefetchInterval``, and keeps serving the keys it has while `auth` is
-/// unreachable. Concurrent callers share one fetch.
+/// unreachable. Concurrent callers share one fetch, and every fetch ends within ``fetchTimeout``
+/// (whatever the fetcher does), so a stalled `auth` cannot leave a fetch in flight for ever: the
+/// next refresh, or the next unknown `kid` past the refetch interval, tries again.
 public actor JWKSCache: VerificationKeyProvider, Service {
     private let fetcher: any JWKSFetcher
     private let logger: Logger
@@ -15,6 +18,10 @@ public actor JWKSCache: VerificationKeyProvider, Service {
     /// The shortest time between two fetches caused by unknown key ids.
     public let unknownKeyRefetchInterval: Duration
     private let refreshBounds: ClosedRange<Duration>
+    /// The longest one fetch may take; callers waiting on it wait no longer.
+    public let fetchTimeout: Duration
+    /// ``isLoaded`` without an actor hop, for the check in front of every request.
+    private nonisolated let loadedFlag = Atomic<Bool>(false)
 
     private var keys: [String: VerificationKey] = [:]
     private var loaded = false
@@ -29,13 +36,16 @@ public actor JWKSCache: VerificationKeyProvider, Service {
     ///   - unknownKeyRefetchInterval: at most one refetch for unknown `kid`s per this interval.
     ///   - refreshBounds: the background refresh period is the response's `max-age`, clamped here.
     ///   - verifiedTokens: a verifier cache to purge of the tokens of keys that leave the key set.
+    ///   - fetchTimeout: the bound on one fetch (``HTTPJWKSFetcher`` has its own, shorter one by default).
     public init(
         fetcher: any JWKSFetcher,
         logger: Logger,
         unknownKeyRefetchInterval: Duration = .seconds(30),
         refreshBounds: ClosedRange<Duration> = .seconds(1)...(.seconds(300)),
-        verifiedTokens: VerifiedTokenCache? = nil
+        verifiedTokens: VerifiedTokenCache? = nil,
+        fetchTimeout: Duration = HTTPJWKSFetcher.defaultTimeout + .seconds(1)
     ) {
+        self.fetchTimeout = fetchTimeout
         self.verifiedTokens = verifiedTokens
         self.fetcher = fetcher
         self.logger = logger
@@ -45,6 +55,9 @@ public actor JWKSCache: VerificationKeyProvider, Service {
 
     /// Whether at least one fetch has succeeded; `/readyz` waits for it.
     public var isLoaded: Bool { self.loaded }
+
+    /// ``isLoaded``, readable without awaiting the actor (it never turns false again).
+    public nonisolated var hasLoadedKeys: Bool { self.loadedFlag.load(ordering: .acquiring) }
 
     /// The key ids currently cached.
     public var keyIDs: Set<String> { Set(self.keys.keys) }
@@ -62,7 +75,7 @@ public actor JWKSCache: VerificationKeyProvider, Service {
             return nil
         }
         self.lastUnknownKeyFetch = now
-        self.logger.info("Unknown key id; refetching JWKS", metadata: ["token.kid": .string(kid)])
+        self.logger.info("Unknown key id; refetching JWKS", metadata: ["token.kid": LogSafeValue.metadata(kid)])
         try? await self.refresh()
         return self.keys[kid]
     }
@@ -80,12 +93,14 @@ public actor JWKSCache: VerificationKeyProvider, Service {
 
     private func fetchAndStore() async throws {
         do {
-            let document = try await self.fetcher.fetch()
+            let fetcher = self.fetcher
+            let document = try await withDeadline(self.fetchTimeout) { try await fetcher.fetch() }
             let fetched = document.keySet.verificationKeys()
             let withdrawn = Set(self.keys.keys).subtracting(fetched.keys)
             self.keys = fetched
             self.verifiedTokens?.purge(kids: withdrawn)
             self.loaded = true
+            self.loadedFlag.store(true, ordering: .releasing)
             let maxAge = Duration.seconds(document.maxAgeSeconds ?? 60)
             self.nextRefresh = min(max(maxAge, self.refreshBounds.lowerBound), self.refreshBounds.upperBound)
             self.logger.debug(

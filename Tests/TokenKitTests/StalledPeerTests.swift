@@ -1,0 +1,148 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+import TokenKit
+
+/// Every remote call has a deadline for the whole answer: a stand-in `auth` that sends the head of an
+/// introspection or JWKS answer and then stalls is cut off within the timeout (plus a margin for a
+/// loaded machine), and nothing waits on it afterwards.
+@Suite("Stalled peers")
+struct StalledPeerTests {
+    static var logger: Logger {
+        var logger = Logger(label: "StalledPeerTests")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    /// The timeout of these tests, and how much later than it an answer may come: the work after the
+    /// deadline (cancelling the request, closing its connection, the problem response) takes
+    /// milliseconds; the rest is room for a loaded 2-core machine.
+    static let timeout = Duration.seconds(1)
+    static let margin = Duration.milliseconds(600)
+
+    /// A client like the resource services' own: a connect timeout and no read timeout.
+    static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(1), read: nil)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    func introspectionClient(port: Int, httpClient: HTTPClient) -> IntrospectionClient {
+        IntrospectionClient(
+            authURL: "http://127.0.0.1:\(port)",
+            clientID: "notes",
+            clientSecret: "secret",
+            timeout: Self.timeout,
+            httpClient: httpClient,
+            logger: Self.logger
+        )
+    }
+
+    /// A write whose confirmation stalls mid-body: 503 `auth-unavailable` with `Retry-After`, within the
+    /// timeout plus the margin (before: the write hung for as long as the peer stalled).
+    @Test func writeWithIntrospectionStalledMidBodyFailsClosedInTime() async throws {
+        let peer = StallingPeer(mode: .stallMidBody)
+        let httpClient = Self.makeHTTPClient()
+        let factory = TokenFactory()
+        let token = factory.token()
+        try await peer.application().test(.live) { live in
+            let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
+            let authenticator = AccessTokenAuthenticator<TestIdentityContext>(
+                verifier: TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)),
+                cookieNames: TokenCookieNames(secure: true),
+                revokedSessions: RevokedSessions()
+            )
+            let router = Router(context: TestIdentityContext.self)
+            router.confirmedGroup("/v1", authenticator: authenticator, checker: checker).post("me") { _, _ in "confirmed" }
+            let app = Application(router: router, logger: Self.logger)
+            try await app.test(.router) { client in
+                let started = ContinuousClock.now
+                let response = try await client.execute(uri: "/v1/me", method: .post, headers: [.authorization: "Bearer \(token)"])
+                let elapsed = ContinuousClock.now - started
+
+                try ProblemExpectations.expect(response, .authUnavailable, notContaining: [token])
+                #expect(response.headers[.retryAfter] != nil)
+                #expect(elapsed >= Self.timeout - .milliseconds(50), "answered before the deadline: \(elapsed)")
+                #expect(elapsed < Self.timeout + Self.margin, "a stalled body held the write for \(elapsed)")
+                print("[writeWithIntrospectionStalledMidBody] 503 after \(elapsed) (timeout \(Self.timeout))")
+            }
+            peer.release()
+        }
+        #expect(peer.requestCount == 1)
+        try await httpClient.shutdown()
+    }
+
+    /// The same for a peer that stalls before the head (async-http-client's own deadline covered this
+    /// case already; the whole-answer deadline must not break it).
+    @Test func introspectionStalledBeforeHeadFailsClosedInTime() async throws {
+        let peer = StallingPeer(mode: .stallBeforeHead)
+        let httpClient = Self.makeHTTPClient()
+        let factory = TokenFactory()
+        try await peer.application().test(.live) { live in
+            let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
+            let token = factory.token()
+            let claims = try await TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)).verify(token)
+            let identity = LocalIdentity(claims: claims, transport: .bearer, accessToken: token)
+            let started = ContinuousClock.now
+            await #expect(throws: Problem.self) { _ = try await checker.isSessionActive(identity) }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < Self.timeout + Self.margin, "a stalled head held the confirmation for \(elapsed)")
+            peer.release()
+        }
+        try await httpClient.shutdown()
+    }
+
+    /// A JWKS body that stalls: the fetch fails with ``DeadlineExceeded`` within its timeout.
+    @Test func jwksFetchStalledMidBodyEndsInTime() async throws {
+        let peer = StallingPeer(mode: .stallMidBody, keys: [TokenFactory().verificationKey])
+        let httpClient = Self.makeHTTPClient()
+        try await peer.application().test(.live) { live in
+            let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
+            let started = ContinuousClock.now
+            await #expect(throws: DeadlineExceeded(limit: Self.timeout)) { _ = try await fetcher.fetch() }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < Self.timeout + Self.margin, "a stalled JWKS body held the fetch for \(elapsed)")
+            print("[jwksFetchStalledMidBody] gave up after \(elapsed) (timeout \(Self.timeout))")
+            peer.release()
+        }
+        try await httpClient.shutdown()
+    }
+
+    /// A stalled JWKS fetch cannot wedge the cache: a token with an unknown `kid` that waits on the
+    /// stalled fetch is answered within the bound, and once the peer answers again the next refresh
+    /// loads the keys (before: the in-flight fetch stayed set for ever and nothing fetched again).
+    @Test func stalledJWKSFetchDoesNotWedgeTheCache() async throws {
+        let factory = TokenFactory()
+        let peer = StallingPeer(mode: .stallMidBody, keys: [factory.verificationKey])
+        let httpClient = Self.makeHTTPClient()
+        try await peer.application().test(.live) { live in
+            let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
+            let cache = JWKSCache(fetcher: fetcher, logger: Self.logger, unknownKeyRefetchInterval: .milliseconds(100))
+            let started = ContinuousClock.now
+            let stalledRefresh = Task { try await cache.refresh() }
+            try await Task.sleep(for: .milliseconds(100))
+            // Waits on the fetch under way rather than refusing a key it is about to load.
+            let waiting = await cache.verificationKey(for: factory.kid)
+            #expect(waiting == nil)
+            let outcome = await stalledRefresh.result
+            #expect(throws: DeadlineExceeded.self) { try outcome.get() }
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < Self.timeout + Self.margin, "the stalled fetch held the cache for \(elapsed)")
+            #expect(await !cache.isLoaded)
+
+            peer.setMode(.answer)
+            try await cache.refresh()
+            #expect(await cache.isLoaded)
+            #expect(cache.hasLoadedKeys)
+            #expect(await cache.verificationKey(for: factory.kid) != nil)
+            #expect(peer.requestCount >= 2)
+            peer.release()
+        }
+        try await httpClient.shutdown()
+    }
+}
