@@ -136,4 +136,108 @@ struct RevocationFeedClientTests {
         #expect(revoked.count == 1)
         #expect(feed.lastSequence == 2)
     }
+
+    /// A peer that stalls in the middle of an event is replaced once the heartbeat timeout passes, and
+    /// the new connection resumes after the last complete event (the half event is never applied).
+    @Test func stallMidEventIsReplaced() async throws {
+        let first = UUID()
+        let late = UUID()
+        let server = RevocationFeedTestServer(scripts: [
+            .init(frames: [RevocationFeedTestServer.revoked(seq: 4, sid: first), RevocationFeedTestServer.heartbeat], ending: .stallMidFrame),
+            .init(frames: [RevocationFeedTestServer.revoked(seq: 5, sid: late), RevocationFeedTestServer.heartbeat], ending: .heartbeats),
+        ])
+        let revoked = RevokedSessions()
+        let feed = try await self.run(server, revoked: revoked, heartbeatTimeout: .seconds(1)) { _ in revoked.contains(late) }
+        #expect(revoked.contains(first) && revoked.contains(late))
+        #expect(Array(server.afterValues.prefix(2)) == ["0", "4"])
+        #expect(feed.lastSequence == 5)
+    }
+
+    /// Another epoch on reconnect (auth's database was recreated): the client keeps what it knows and
+    /// replays the new feed from the start (`after=0`), instead of asking for events after a number
+    /// the new sequence has not reached (before: it asked for `after=7` and missed seq 1 and 2).
+    @Test func newEpochReplaysFromTheStart() async throws {
+        let old = UUID()
+        let new = UUID()
+        let server = RevocationFeedTestServer(scripts: [
+            .init(
+                frames: [
+                    RevocationFeedTestServer.epoch("a", head: 7), RevocationFeedTestServer.revoked(seq: 7, sid: old),
+                    RevocationFeedTestServer.heartbeat,
+                ],
+                ending: .close
+            ),
+            .init(frames: [RevocationFeedTestServer.epoch("b", head: 9)], ending: .heartbeats),
+            .init(
+                frames: [
+                    RevocationFeedTestServer.epoch("b", head: 9), RevocationFeedTestServer.revoked(seq: 1, sid: new),
+                    RevocationFeedTestServer.heartbeat,
+                ],
+                ending: .heartbeats
+            ),
+        ])
+        let revoked = RevokedSessions()
+        let feed = try await self.run(server, revoked: revoked) { _ in revoked.contains(new) }
+        #expect(revoked.contains(old) && revoked.contains(new))
+        #expect(Array(server.afterValues.prefix(3)) == ["0", "7", "0"])
+        #expect(feed.epoch == "b")
+        #expect(feed.resynchronisations == 1)
+        #expect(feed.lastSequence == 1)
+    }
+
+    /// The same epoch but a head behind the last `seq` applied (the database was restored from an older
+    /// backup): the sequence restarted lower, so the client replays from the start.
+    @Test func headBehindLastSequenceReplaysFromTheStart() async throws {
+        let old = UUID()
+        let new = UUID()
+        let server = RevocationFeedTestServer(scripts: [
+            .init(
+                frames: [
+                    RevocationFeedTestServer.epoch("a", head: 7), RevocationFeedTestServer.revoked(seq: 7, sid: old),
+                    RevocationFeedTestServer.heartbeat,
+                ],
+                ending: .close
+            ),
+            .init(frames: [RevocationFeedTestServer.epoch("a", head: 2)], ending: .heartbeats),
+            .init(
+                frames: [
+                    RevocationFeedTestServer.epoch("a", head: 2), RevocationFeedTestServer.revoked(seq: 2, sid: new),
+                    RevocationFeedTestServer.heartbeat,
+                ],
+                ending: .heartbeats
+            ),
+        ])
+        let revoked = RevokedSessions()
+        let feed = try await self.run(server, revoked: revoked) { _ in revoked.contains(new) }
+        #expect(revoked.contains(old) && revoked.contains(new))
+        #expect(Array(server.afterValues.prefix(3)) == ["0", "7", "0"])
+        #expect(feed.resynchronisations == 1)
+    }
+
+    /// An unchanged epoch with a head at or past the last `seq` is an ordinary reconnect.
+    @Test func sameEpochResumes() async throws {
+        let early = UUID()
+        let late = UUID()
+        let server = RevocationFeedTestServer(scripts: [
+            .init(
+                frames: [
+                    RevocationFeedTestServer.epoch("a", head: 3), RevocationFeedTestServer.revoked(seq: 3, sid: early),
+                    RevocationFeedTestServer.heartbeat,
+                ],
+                ending: .close
+            ),
+            .init(
+                frames: [
+                    RevocationFeedTestServer.epoch("a", head: 4), RevocationFeedTestServer.revoked(seq: 4, sid: late),
+                    RevocationFeedTestServer.heartbeat,
+                ],
+                ending: .heartbeats
+            ),
+        ])
+        let revoked = RevokedSessions()
+        let feed = try await self.run(server, revoked: revoked) { _ in revoked.contains(late) }
+        #expect(Array(server.afterValues.prefix(2)) == ["0", "3"])
+        #expect(feed.resynchronisations == 0)
+        #expect(feed.lastSequence == 4)
+    }
 }

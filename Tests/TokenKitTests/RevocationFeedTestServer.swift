@@ -16,6 +16,8 @@ final class RevocationFeedTestServer: Sendable {
         case heartbeats
         case silence
         case close
+        /// Half of a `revoked` frame, then silence: a peer stalled mid-event.
+        case stallMidFrame
     }
 
     /// One connection's script.
@@ -46,6 +48,11 @@ final class RevocationFeedTestServer: Sendable {
         return "event: revoked\nid: \(seq)\ndata: \(data)\n\n"
     }
 
+    /// An `epoch` frame as auth sends it first on every stream.
+    static func epoch(_ epoch: String, head: Int64) -> String {
+        "event: epoch\ndata: {\"epoch\":\"\(epoch)\",\"head\":\(head)}\n\n"
+    }
+
     /// The heartbeat frame.
     static let heartbeat = "event: heartbeat\ndata: {}\n\n"
 
@@ -73,6 +80,9 @@ final class RevocationFeedTestServer: Sendable {
                             try await writer.write(ByteBuffer(string: Self.heartbeat))
                         }
                     case .silence:
+                        try await Task.sleep(for: .seconds(3))
+                    case .stallMidFrame:
+                        try await writer.write(ByteBuffer(string: "event: revoked\nid: 99\nda"))
                         try await Task.sleep(for: .seconds(3))
                     }
                     try await writer.finish(nil)

@@ -15,12 +15,20 @@ import Synchronization
 /// with backoff, by one that asks for `after=<last seq>`, so no event is lost. While disconnected,
 /// reads fall back to local verification alone (bounded by the token lifetime): a warning log and
 /// the `latchkey_revocation_feed_connected` gauge say so; writes are confirmed online anyway.
+///
+/// Every stream starts with an `epoch` event: the feed's epoch (a new `auth` database has a new one)
+/// and the last sequence number `auth` has handed out. When the epoch changes, or the head is behind
+/// the last `seq` applied here (the database was restored from an older backup), the sequence has
+/// restarted: the client keeps every revocation it knows, forgets its position, and reconnects with
+/// `after=0`, instead of asking for events after a number the new sequence has not reached.
 public final class RevocationFeedClient: Service, Sendable {
     /// The feed's progress, shared with `/readyz` and tests.
     struct State {
         var lastSeq: Int64 = 0
         var replayed = false
         var lastActivity = ContinuousClock.now
+        var epoch: String?
+        var resynchronisations = 0
     }
 
     private let url: String
@@ -59,6 +67,12 @@ public final class RevocationFeedClient: Service, Sendable {
 
     /// The sequence number of the last event applied.
     public var lastSequence: Int64 { self.state.withLock { $0.lastSeq } }
+
+    /// The feed epoch last seen (nil before the first `epoch` event).
+    public var epoch: String? { self.state.withLock { $0.epoch } }
+
+    /// How often the sequence was found restarted and the feed replayed from the start.
+    public var resynchronisations: Int { self.state.withLock { $0.resynchronisations } }
 
     public func run() async throws {
         do {
@@ -100,7 +114,7 @@ public final class RevocationFeedClient: Service, Sendable {
             self.state.withLock { $0.lastActivity = .now }
             let events = try parser.withLock { try $0.consume(buffer.readableBytesView) }
             for event in events {
-                self.apply(event)
+                try self.apply(event)
             }
         }
         self.state.withLock { $0.lastActivity = .now }
@@ -131,17 +145,43 @@ public final class RevocationFeedClient: Service, Sendable {
         }
     }
 
-    /// Applies one event of the stream.
-    func apply(_ event: ServerSentEventParser.Event) {
+    /// Applies one event of the stream; throws to replace the connection when the sequence restarted.
+    func apply(_ event: ServerSentEventParser.Event) throws {
         switch event.name {
+        case "epoch":
+            guard let epoch = try? JSONDecoder().decode(FeedEpoch.self, from: Data(event.data.utf8)) else {
+                self.logger.warning("Revocation feed sent an unreadable epoch")
+                return
+            }
+            let restarted = self.state.withLock { state in
+                let restarted = (state.epoch != nil && state.epoch != epoch.epoch) || epoch.head < state.lastSeq
+                state.epoch = epoch.epoch
+                if restarted {
+                    state.lastSeq = 0
+                    state.resynchronisations += 1
+                }
+                return restarted
+            }
+            if restarted {
+                Counter(label: "latchkey_revocation_feed_resynchronisations_total").increment()
+                self.logger.warning(
+                    "Revocation feed sequence restarted; replaying from the start",
+                    metadata: ["feed.head": "\(epoch.head)"]
+                )
+                throw RevocationFeedError.sequenceRestarted
+            }
         case "revoked":
             guard let notice = try? JSONDecoder().decode(RevocationNotice.self, from: Data(event.data.utf8)) else {
                 self.logger.warning("Revocation feed sent an unreadable event")
                 return
             }
             self.revoked.insert(notice.sid, revokedAt: notice.revokedAt)
-            self.state.withLock { $0.lastSeq = max($0.lastSeq, notice.seq) }
+            let lastSeq = self.state.withLock { state in
+                state.lastSeq = max(state.lastSeq, notice.seq)
+                return state.lastSeq
+            }
             Counter(label: "latchkey_revocation_feed_events_total").increment()
+            Gauge(label: "latchkey_revocation_feed_last_seq").record(Double(lastSeq))
             Gauge(label: "latchkey_revocation_feed_lag_seconds").record(max(0, Date().timeIntervalSince(notice.revokedAt)))
         case "heartbeat":
             let first = self.state.withLock { state in
@@ -168,6 +208,13 @@ enum RevocationFeedError: Error {
     case unexpectedStatus(Int)
     case streamEnded
     case silent
+    case sequenceRestarted
+}
+
+/// The data of an `epoch` event: `{"epoch", "head"}`.
+struct FeedEpoch: Decodable {
+    let epoch: String
+    let head: Int64
 }
 
 extension Duration {

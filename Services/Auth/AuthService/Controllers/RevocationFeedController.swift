@@ -9,10 +9,14 @@ import TokenKit
 
 /// `GET /internal/v1/revocations?after=<seq>`: the revocation feed, as Server-Sent Events.
 ///
-/// On connect: every revocation after `after` whose tokens may still be alive, then one heartbeat
+/// On connect: an `epoch` event (the feed's epoch and the last sequence number handed out, so a
+/// client can tell that the sequence restarted), every revocation after `after` whose tokens may
+/// still be alive, then one heartbeat
 /// (which tells the client the replay is complete), then new revocations as they commit on any
 /// replica, with a heartbeat every 2 s. The subscription starts before the replay is read, and
-/// events are sent in `seq` order exactly once, so nothing falls between replay and live.
+/// events are sent in `seq` order exactly once, so nothing falls between replay and live. A stream
+/// that falls ``RevocationFeed/subscriberBufferSize`` events behind is ended (see
+/// ``RevocationBroadcaster``); the client resumes with `after=<last seq>`.
 struct RevocationFeedController: Sendable {
     let broadcaster: RevocationBroadcaster
     let feed: RevocationFeedRepository
@@ -53,6 +57,8 @@ struct RevocationFeedController: Sendable {
         let broadcaster = self.broadcaster
         do {
             try await withGracefulShutdownHandler {
+                let (epoch, head) = try await self.feed.epochAndHead()
+                try await writer.write(ByteBuffer(string: RevocationEvent.epochFrame(epoch: epoch, head: head)))
                 var lastSent = after
                 let since = self.clock.now().addingTimeInterval(-self.replayWindow)
                 while true {

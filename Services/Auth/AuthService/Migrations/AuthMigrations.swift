@@ -66,6 +66,16 @@ enum AuthMigrations {
                 """,
                 "CREATE INDEX revocations_by_time ON revocations (revoked_at)",
             ]
-        )
+        ),
+        DatabaseMigration(
+            version: 3,
+            name: "the revocation feed's epoch",
+            statements: [
+                // A new database gets a new epoch: resource services that see it change (or see the
+                // sequence behind what they have read) replay the feed from the start.
+                "CREATE TABLE revocation_feed_epoch (epoch uuid PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now())",
+                "INSERT INTO revocation_feed_epoch (epoch) VALUES (gen_random_uuid())",
+            ]
+        ),
     ]
 }

@@ -18,6 +18,12 @@ struct RevocationEvent: Sendable, Equatable {
         return "event: revoked\nid: \(self.seq)\ndata: \(data)\n\n"
     }
 
+    /// The epoch frame sent first on every stream: the feed's epoch and the last sequence number handed
+    /// out. A client whose last `seq` is past `head`, or that saw another epoch before, resynchronises.
+    static func epochFrame(epoch: UUID, head: Int64) -> String {
+        "event: epoch\ndata: {\"epoch\":\"\(epoch.uuidString.lowercased())\",\"head\":\(head)}\n\n"
+    }
+
     /// The heartbeat frame.
     static let heartbeat = "event: heartbeat\ndata: {}\n\n"
 }

@@ -8,4 +8,6 @@ enum RevocationFeed {
     static let heartbeatInterval = Duration.seconds(2)
     /// Extra time a revocation is replayed beyond the access-token lifetime (covers the 30 s leeway).
     static let replayMargin: Double = 60
+    /// How many items one stream may have waiting before it is cut off (the client resumes from the replay).
+    static let subscriberBufferSize = 10_000
 }

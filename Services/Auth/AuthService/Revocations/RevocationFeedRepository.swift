@@ -31,8 +31,25 @@ struct RevocationFeedRepository: Sendable {
         return 0
     }
 
+    /// The feed's epoch and the last sequence number handed out (0 when none), sent to every stream on
+    /// connect. The sequence, not `max(seq)`: pruning old rows must not look like a restart.
+    func epochAndHead() async throws -> (epoch: UUID, head: Int64) {
+        let rows = try await self.client.query(
+            """
+            SELECT (SELECT epoch FROM revocation_feed_epoch ORDER BY created_at LIMIT 1),
+                   (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM revocations_seq_seq)::bigint
+            """,
+            logger: self.logger
+        )
+        for try await (epoch, head) in rows.decode((UUID, Int64).self) { return (epoch, head) }
+        throw RevocationFeedEpochMissing()
+    }
+
     /// Deletes revocations made before `before`: their tokens have all expired.
     func prune(before: Date) async throws {
         try await self.client.query("DELETE FROM revocations WHERE revoked_at < \(before)", logger: self.logger)
     }
 }
+
+/// The epoch row of the revocation feed is missing (the migrations did not run).
+struct RevocationFeedEpochMissing: Error {}
