@@ -42,7 +42,7 @@ public final class DatabaseHealth: Service, Sendable {
         let (seconds, attoseconds) = timeout.components
         configuration.options.connectTimeout = .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         self.configuration = configuration
-        self.logger = logger
+        self.logger = logger.cappedForDatabase
         self.interval = interval
         self.timeout = timeout
     }

@@ -32,12 +32,16 @@ public struct ResourceServiceFoundation: Sendable {
     public init(settings: ResourceServiceSettings, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        self.postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
+        self.postgres = PostgresClient(
+            configuration: try settings.common.databaseURL.clientConfiguration(),
+            backgroundLogger: logger.cappedForDatabase
+        )
         self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
         var configuration = HTTPClient.Configuration()
         let timeout = TimeAmount.milliseconds(Int64(settings.introspectionTimeoutMilliseconds))
-        // No client-wide read timeout: introspection and JWKS requests carry their own deadline, and the
-        // long-lived revocation feed has a heartbeat watchdog instead.
+        // No client-wide read timeout: introspection and JWKS requests carry their own deadline for the
+        // whole answer (async-http-client's stops at the head), and the long-lived revocation feed has a
+        // heartbeat watchdog instead.
         configuration.timeout = .init(connect: timeout, read: nil)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
         // Fail fast when auth is down: writes must answer 503 quickly, not retry a refused connection.
@@ -85,13 +89,15 @@ public struct ResourceServiceFoundation: Sendable {
     }
 
     /// A router with problem responses, request metrics, the database gate (503 at once while the
-    /// database does not answer) and `/healthz`, `/readyz`, `/metrics`. `/readyz` is false until the
-    /// database answers, the signing keys are loaded and the revocation feed has replayed.
+    /// database does not answer), the start gate (503 `auth-unavailable` until the signing keys are
+    /// loaded and the revocation feed has replayed) and `/healthz`, `/readyz`, `/metrics`. `/readyz` is
+    /// false until the database answers, the signing keys are loaded and the revocation feed has replayed.
     public func makeRouter(registry: PrometheusCollectorRegistry) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: DatabaseAvailabilityMiddleware(health: self.databaseHealth))
+        router.add(middleware: TokenStateGateMiddleware(keys: self.keys, feed: self.revocationFeed))
         HealthRoutes<ServiceRequestContext>(registry: registry) { [databaseHealth, keys, postgres, revocationFeed] in
             guard databaseHealth.isAvailable, await keys.isLoaded, revocationFeed.hasReplayed else { return false }
             return (try? await postgres.query("SELECT 1")) != nil
