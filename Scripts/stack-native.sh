@@ -496,7 +496,8 @@ service_env() {
             echo "TRUSTED_PROXIES=$(setting TRUSTED_PROXIES 127.0.0.1/32)"
             pass+=(JWT_AUDIENCE ACCESS_TOKEN_TTL_SECONDS REFRESH_IDLE_TTL_SECONDS REFRESH_ABSOLUTE_TTL_SECONDS
                 REFRESH_REUSE_GRACE_SECONDS SELF_REISSUE_WINDOW_SECONDS SIGNING_KEY_ROTATION_SECONDS BCRYPT_COST
-                LOGIN_FAILURES_PER_EMAIL LOGIN_FAILURES_PER_CLIENT LOGIN_FAILURE_WINDOW_SECONDS)
+                LOGIN_FAILURES_PER_EMAIL LOGIN_FAILURES_PER_CLIENT LOGIN_FAILURE_WINDOW_SECONDS
+                SIGNUPS_PER_CLIENT SIGNUP_WINDOW_SECONDS BCRYPT_QUEUE_MAX)
             ;;
         notes | profile)
             local upper=${name^^}
@@ -511,8 +512,11 @@ service_env() {
     local value
     for key in "${pass[@]}"; do
         value=${cfg[$key]:-}
-        # STACK_ACCESS_TOKEN_TTL_SECONDS in the environment wins over stack.env (browser tests).
-        [ "$key" != ACCESS_TOKEN_TTL_SECONDS ] || value=$(setting "STACK_$key" "$value")
+        # STACK_ACCESS_TOKEN_TTL_SECONDS and STACK_SIGNUPS_PER_CLIENT in the environment win over
+        # stack.env (browser tests: a short token lifetime, and sign-ups from one address each run).
+        case $key in
+            ACCESS_TOKEN_TTL_SECONDS | SIGNUPS_PER_CLIENT) value=$(setting "STACK_$key" "$value") ;;
+        esac
         [ -z "$value" ] || echo "$key=$value"
     done
 }

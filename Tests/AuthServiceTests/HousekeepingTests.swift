@@ -52,9 +52,8 @@ import Testing
         defer { running.cancel() }
         let housekeeping = HousekeepingService(
             revocations: RevocationFeedRepository(client: client, logger: TestApp.logger),
-            loginFailures: LoginFailureRepository(client: client, logger: TestApp.logger),
+            limits: AuthLimits(settings: try TestSettings.make(databaseURL: databaseURL), client: client, logger: TestApp.logger),
             revocationRetention: 300 + RevocationFeed.replayMargin,
-            loginFailureWindow: 900,
             clock: clock.authClock,
             logger: TestApp.logger
         )

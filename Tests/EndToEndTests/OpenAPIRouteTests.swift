@@ -46,6 +46,7 @@ struct OpenAPIRouteTests {
             keys: keys,
             ring: SigningKeyRing(client: postgres, sealer: SigningKeySealer(key: keys.signingKeySeal), clock: .system, logger: Self.logger),
             broadcaster: RevocationBroadcaster(repository: RevocationFeedRepository(client: postgres, logger: Self.logger), logger: Self.logger),
+            limits: AuthLimits(settings: settings, client: postgres, logger: Self.logger),
             policy: SessionPolicy(settings: settings),
             clock: .system,
             logger: Self.logger

@@ -124,7 +124,7 @@ main() {
         trap stack_down EXIT
         trap 'exit 130' INT TERM
         say "starting the native stack (access tokens live ${ttl} s)"
-        STACK_MODE=native STACK_ACCESS_TOKEN_TTL_SECONDS="$ttl" "$repo/Scripts/stack.sh" up ||
+        STACK_MODE=native STACK_ACCESS_TOKEN_TTL_SECONDS="$ttl" STACK_SIGNUPS_PER_CLIENT=1000 "$repo/Scripts/stack.sh" up ||
             { keep_logs; die "the stack did not come up"; }
     fi
 

@@ -70,7 +70,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
-stack_start "$bin_dir" BCRYPT_COST=4 LOGIN_FAILURES_PER_EMAIL=1000000 LOGIN_FAILURES_PER_CLIENT=1000000
+stack_start "$bin_dir" BCRYPT_COST=4 LOGIN_FAILURES_PER_EMAIL=1000000 LOGIN_FAILURES_PER_CLIENT=1000000 SIGNUPS_PER_CLIENT=1000000
 log "stack ready: auth :$auth_port, notes :$notes_port, profile :$profile_port (PIDs ${stack_pids[*]})"
 
 email="fuzz-$(python3 -c 'import uuid; print(uuid.uuid4())')@fuzz.example"

@@ -69,7 +69,7 @@ trap 'exit 129' HUP
 
 # BCRYPT_COST=6: the soak measures the services' plumbing (connections, pools, memory), and with
 # the default cost of 12 the logins of the revocation mix would only measure bcrypt.
-stack_start "$bin_dir" BCRYPT_COST=6
+stack_start "$bin_dir" BCRYPT_COST=6 SIGNUPS_PER_CLIENT=1000000
 log "stack ready (release): auth :$auth_port (PID $auth_pid), notes :$notes_port (PID $notes_pid), profile :$profile_port (PID $profile_pid)"
 
 "$venv/bin/python" Tests/soak/soak.py \

@@ -45,11 +45,11 @@ public func buildApplication(
     )
     let feed = RevocationFeedRepository(client: postgres, logger: logger)
     let broadcaster = RevocationBroadcaster(repository: feed, logger: logger)
+    let limits = AuthLimits(settings: settings, client: postgres, logger: logger)
     let housekeeping = HousekeepingService(
         revocations: feed,
-        loginFailures: LoginFailureRepository(client: postgres, logger: logger),
+        limits: limits,
         revocationRetention: TimeInterval(settings.accessTokenTTL) + RevocationFeed.replayMargin,
-        loginFailureWindow: TimeInterval(settings.loginFailureWindow),
         clock: clock,
         logger: logger
     )
@@ -60,6 +60,7 @@ public func buildApplication(
         keys: keys,
         ring: ring,
         broadcaster: broadcaster,
+        limits: limits,
         policy: policy,
         clock: clock,
         logger: logger

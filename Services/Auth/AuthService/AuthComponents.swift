@@ -14,6 +14,7 @@ struct AuthComponents: Sendable {
     let keys: DerivedKeys
     let ring: SigningKeyRing
     let broadcaster: RevocationBroadcaster
+    let limits: AuthLimits
     let policy: SessionPolicy
     let clock: AuthClock
     let logger: Logger
@@ -25,13 +26,7 @@ struct AuthComponents: Sendable {
         let accounts = AccountRepository(client: self.postgres, logger: self.logger)
         let sessions = SessionRepository(client: self.postgres, logger: self.logger)
         let revocations = RevocationRepository(logger: self.logger)
-        let hasher = PasswordHasher(cost: self.settings.bcryptCost)
-        let throttle = LoginThrottle(
-            repository: LoginFailureRepository(client: self.postgres, logger: self.logger),
-            perEmail: self.settings.loginFailuresPerEmail,
-            perClient: self.settings.loginFailuresPerClient,
-            window: TimeInterval(self.settings.loginFailureWindow)
-        )
+        let hasher = PasswordHasher(cost: self.settings.bcryptCost, queueCapacity: self.settings.bcryptQueueMax)
         let refreshCodec = RefreshTokenCodec(key: self.keys.refreshToken)
         let csrfTokens = SessionCSRFToken(key: self.keys.csrf)
         let issuer = TokenIssuer(
@@ -69,7 +64,8 @@ struct AuthComponents: Sendable {
                 accounts: accounts,
                 revocations: revocations,
                 hasher: hasher,
-                throttle: throttle,
+                throttle: self.limits.logins,
+                signUps: self.limits.signUps,
                 clock: self.clock,
                 logger: self.logger
             ),
@@ -80,7 +76,7 @@ struct AuthComponents: Sendable {
             login: LoginService(
                 accounts: accounts,
                 sessions: sessions,
-                throttle: throttle,
+                throttle: self.limits.logins,
                 hasher: hasher,
                 dummyHash: try await hasher.hash("latchkey: no account has this password"),
                 issuer: issuer,
@@ -99,7 +95,13 @@ struct AuthComponents: Sendable {
                 clock: self.clock,
                 logger: self.logger
             ),
-            revocation: SessionRevocationService(client: self.postgres, revocations: revocations, clock: self.clock, logger: self.logger),
+            revocation: SessionRevocationService(
+                client: self.postgres,
+                revocations: revocations,
+                accounts: accounts,
+                clock: self.clock,
+                logger: self.logger
+            ),
             sessions: sessions,
             responses: responses,
             addresses: addresses,

@@ -13,6 +13,7 @@ enum ProblemKind: String, Sendable, CaseIterable {
     case payloadTooLarge = "payload-too-large"
     case unsupportedMediaType = "unsupported-media-type"
     case rateLimited = "rate-limited"
+    case authUnavailable = "auth-unavailable"
 
     /// The full `type` value.
     var urn: String { "urn:latchkey:problem:\(self.rawValue)" }
@@ -28,6 +29,7 @@ enum ProblemKind: String, Sendable, CaseIterable {
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
         case .rateLimited: 429
+        case .authUnavailable: 503
         }
     }
 }

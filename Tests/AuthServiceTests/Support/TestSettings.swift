@@ -3,8 +3,8 @@ import Foundation
 
 /// Builds the auth service's settings for a test from the contract's variable names.
 ///
-/// Every test gets fast bcrypt, the two introspection clients and, unless it overrides it, a
-/// per-client login limit too high to trip: in router mode every request comes from the same
+/// Every test gets fast bcrypt, the two introspection clients and, unless it overrides them,
+/// per-client login and sign-up limits too high to trip: in router mode every request comes from the same
 /// unknown address, so a shared limit would couple unrelated tests.
 enum TestSettings {
     /// The `AUTH_SECRET_KEY` of every app on the shared database. Signing keys there are sealed
@@ -28,6 +28,7 @@ enum TestSettings {
             "BCRYPT_COST": "4",
             "INTROSPECTION_CLIENTS": introspectionClients,
             "LOGIN_FAILURES_PER_CLIENT": "1000000",
+            "SIGNUPS_PER_CLIENT": "1000000",
             "COOKIE_SECURE": "true",
         ]
         environment.merge(overrides) { _, new in new }

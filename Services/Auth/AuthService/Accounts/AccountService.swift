@@ -10,13 +10,22 @@ struct AccountService: Sendable {
     let revocations: RevocationRepository
     let hasher: PasswordHasher
     let throttle: LoginThrottle
+    let signUps: SignUpThrottle
     let clock: AuthClock
     let logger: Logger
 
-    /// Creates an account; 409 `conflict` when the e-mail is taken.
-    func signUp(email: String, password: String) async throws -> Account {
-        let hash = try await self.hasher.hash(password)
-        guard let account = try await self.accounts.create(email: email, passwordHash: hash, now: self.clock.now()) else {
+    /// Creates an account; 409 `conflict` when the e-mail is taken, 429 past the address's sign-up limit.
+    func signUp(email: String, password: String, clientAddress: String) async throws -> Account {
+        let now = self.clock.now()
+        let attempt = try await self.signUps.reserve(clientAddress: clientAddress, now: now)
+        let hash: String
+        do {
+            hash = try await self.hasher.hash(password)
+        } catch {
+            try? await self.signUps.withdraw(attempt)
+            throw error
+        }
+        guard let account = try await self.accounts.create(email: email, passwordHash: hash, now: now) else {
             throw Problem(.conflict, detail: "An account with this e-mail already exists.")
         }
         self.logger.info("Account created", metadata: ["user.id": "\(account.id)"])
@@ -25,18 +34,18 @@ struct AccountService: Sendable {
 
     /// Changes the password after checking the current one, and revokes every other session.
     ///
-    /// A wrong current password counts as a failed login for the account's e-mail, so a stolen
-    /// access token cannot be used to guess the password faster than the login form allows.
+    /// A wrong current password counts as a failed login for the account's e-mail, before the hash
+    /// runs, so a stolen access token cannot guess the password faster than the login form allows,
+    /// not even with parallel requests.
     func changePassword(accountID: UUID, keepingSession sessionID: UUID, current: String, new: String, clientAddress: String) async throws {
         guard let account = try await self.accounts.find(id: accountID) else {
             throw BearerChallenge.sessionEndedProblem()
         }
         let now = self.clock.now()
-        if let seconds = try await self.throttle.retryAfter(email: account.email, clientAddress: clientAddress, now: now) {
-            throw Problem.retryLater(.rateLimited, detail: "Too many failed attempts; try again later.", afterSeconds: seconds)
+        let matches = try await self.throttle.counting(email: account.email, clientAddress: clientAddress, now: now) {
+            try await self.hasher.verify(current, against: account.passwordHash)
         }
-        guard try await self.hasher.verify(current, against: account.passwordHash) else {
-            try await self.throttle.recordFailure(email: account.email, clientAddress: clientAddress, now: now)
+        guard matches else {
             throw BearerChallenge.wrongPasswordProblem(detail: "The current password is wrong.")
         }
         let hash = try await self.hasher.hash(new)

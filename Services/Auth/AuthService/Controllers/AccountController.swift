@@ -24,7 +24,11 @@ struct AccountController: Sendable {
         validator.storableText(email, field: "email")
         PasswordRules.check(body.password, field: "password", in: &validator)
         try validator.validate()
-        let account = try await self.accounts.signUp(email: email, password: body.password)
+        let clientAddress = self.addresses.clientAddress(
+            peer: context.remoteAddress?.ipAddress,
+            forwardedFor: request.headers[values: .xForwardedFor]
+        )
+        let account = try await self.accounts.signUp(email: email, password: body.password, clientAddress: clientAddress)
         return try JSONResponse.make(AccountResponse(account), status: .created)
     }
 

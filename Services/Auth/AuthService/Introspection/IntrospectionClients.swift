@@ -1,24 +1,43 @@
+import Crypto
 import HummingbirdAuth
 import TokenKit
 
 /// The resource services allowed to call the internal API, checked with HTTP Basic credentials.
+///
+/// Secrets are kept and compared as SHA-256 digests, in constant time: the comparison takes the
+/// same time whatever the given secret's length and whether the client id exists (an unknown id is
+/// compared against a random digest), so timing tells an attacker neither.
 struct IntrospectionClients: Sendable {
-    private let secrets: [String: String]
+    private let digests: [String: [UInt8]]
+    private let unknownClientDigest: [UInt8]
 
     init(_ secrets: [String: String]) {
-        self.secrets = secrets
+        self.digests = secrets.mapValues(Self.digest)
+        self.unknownClientDigest = Self.digest(String(decoding: (0..<32).map { _ in UInt8.random(in: 0...255) }, as: UTF8.self))
     }
 
-    /// The client id when the credentials are right, else nil. Unknown ids still pay a comparison.
+    /// The client id when the credentials are right, else nil.
     func authenticate(_ credentials: BasicAuthentication?) -> String? {
         guard let credentials else { return nil }
-        let expected = self.secrets[credentials.username]
-        let matches = CSRFProtection.constantTimeEquals(credentials.password, expected ?? "\u{0}unknown-client")
+        let expected = self.digests[credentials.username]
+        let matches = Self.constantTimeEquals(Self.digest(credentials.password), expected ?? self.unknownClientDigest)
         return expected != nil && matches ? credentials.username : nil
     }
 
     /// The 401 for bad or missing credentials: a problem body only.
     static func unauthorized() -> Problem {
         Problem(.invalidCredentials, detail: "Internal endpoints need the calling service's Basic credentials.")
+    }
+
+    static func digest(_ secret: String) -> [UInt8] {
+        Array(SHA256.hash(data: Array(secret.utf8)))
+    }
+
+    /// Compares two digests of equal length without stopping at the first difference.
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
     }
 }

@@ -68,6 +68,23 @@ enum AuthMigrations {
             ]
         ),
         DatabaseMigration(
+            version: 2,
+            name: "sign-up attempts per client address; the account's session epoch",
+            statements: [
+                """
+                CREATE TABLE signup_attempts (
+                    id bigserial PRIMARY KEY,
+                    client_address text NOT NULL,
+                    attempted_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX signup_attempts_by_client ON signup_attempts (client_address, attempted_at)",
+                // Moves on every password change and revoke-all: a login whose password check began
+                // before either may not open a session after it (see SessionRepository.insert).
+                "ALTER TABLE accounts ADD COLUMN session_epoch bigint NOT NULL DEFAULT 0",
+            ]
+        ),
+        DatabaseMigration(
             version: 3,
             name: "the revocation feed's epoch",
             statements: [

@@ -6,4 +6,7 @@ struct Account: Sendable {
     let email: String
     let passwordHash: String
     let createdAt: Date
+    /// Moves on every password change and revoke-all; a session may be opened only at the epoch
+    /// its password was checked in.
+    let sessionEpoch: Int64
 }

@@ -20,7 +20,7 @@ struct AccountRepository: Sendable {
             logger: self.logger
         )
         for try await _ in rows.decode(UUID.self) {
-            return Account(id: id, email: email, passwordHash: passwordHash, createdAt: now)
+            return Account(id: id, email: email, passwordHash: passwordHash, createdAt: now, sessionEpoch: 0)
         }
         return nil
     }
@@ -28,7 +28,7 @@ struct AccountRepository: Sendable {
     func find(email: String) async throws -> Account? {
         try await self.first(
             self.client.query(
-                "SELECT id, email, password_hash, created_at FROM accounts WHERE email = \(email)",
+                "SELECT id, email, password_hash, created_at, session_epoch FROM accounts WHERE email = \(email)",
                 logger: self.logger
             )
         )
@@ -36,20 +36,40 @@ struct AccountRepository: Sendable {
 
     func find(id: UUID) async throws -> Account? {
         try await self.first(
-            self.client.query("SELECT id, email, password_hash, created_at FROM accounts WHERE id = \(id)", logger: self.logger)
+            self.client.query(
+                "SELECT id, email, password_hash, created_at, session_epoch FROM accounts WHERE id = \(id)",
+                logger: self.logger
+            )
         )
     }
 
     func updatePassword(accountID: UUID, passwordHash: String, now: Date, on connection: PostgresConnection) async throws {
         try await connection.query(
-            "UPDATE accounts SET password_hash = \(passwordHash), password_changed_at = \(now) WHERE id = \(accountID)",
+            """
+            UPDATE accounts SET password_hash = \(passwordHash), password_changed_at = \(now), session_epoch = session_epoch + 1
+            WHERE id = \(accountID)
+            """,
+            logger: self.logger
+        )
+    }
+
+    /// Moves the account's session epoch (revoke-all), under the row lock that a login's session
+    /// insert must share (see ``SessionRepository/insert(_:atEpoch:)``).
+    func endSessionEpoch(accountID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = \(accountID)", logger: self.logger)
+    }
+
+    /// Replaces a hash made at an old `BCRYPT_COST`, unless the password changed in the meantime.
+    func rehash(accountID: UUID, from oldHash: String, to newHash: String) async throws {
+        try await self.client.query(
+            "UPDATE accounts SET password_hash = \(newHash) WHERE id = \(accountID) AND password_hash = \(oldHash)",
             logger: self.logger
         )
     }
 
     private func first(_ rows: PostgresRowSequence) async throws -> Account? {
-        for try await (id, email, hash, createdAt) in rows.decode((UUID, String, String, Date).self) {
-            return Account(id: id, email: email, passwordHash: hash, createdAt: createdAt)
+        for try await (id, email, hash, createdAt, epoch) in rows.decode((UUID, String, String, Date, Int64).self) {
+            return Account(id: id, email: email, passwordHash: hash, createdAt: createdAt, sessionEpoch: epoch)
         }
         return nil
     }

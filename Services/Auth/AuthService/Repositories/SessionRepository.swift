@@ -13,8 +13,29 @@ struct SessionRepository: Sendable {
         FROM sessions
         """
 
-    func insert(_ session: SessionRecord) async throws {
-        try await self.client.query(
+    /// Inserts a new session, unless the account's session epoch has moved past `epoch` (its password
+    /// changed, or all its sessions were ended, after the login read it); returns whether it did.
+    ///
+    /// The account row is read `FOR SHARE`, which conflicts with the password change's and revoke-all's
+    /// `UPDATE` of it: a login that checked the old password either inserts first, and then the change
+    /// revokes its session, or waits and sees the new epoch. No session made with an old password
+    /// outlives the change.
+    func insert(_ session: SessionRecord, atEpoch epoch: Int64) async throws -> Bool {
+        try await self.client.withTransaction(logger: self.logger) { connection in
+            let rows = try await connection.query(
+                "SELECT session_epoch FROM accounts WHERE id = \(session.accountID) FOR SHARE",
+                logger: self.logger
+            )
+            var current: Int64?
+            for try await value in rows.decode(Int64.self) { current = value }
+            guard current == epoch else { return false }
+            try await self.insert(session, on: connection)
+            return true
+        }
+    }
+
+    private func insert(_ session: SessionRecord, on connection: PostgresConnection) async throws {
+        try await connection.query(
             """
             INSERT INTO sessions (id, account_id, created_at, last_used_at, idle_expires_at, absolute_expires_at,
                                   user_agent, ip, refresh_generation, generation_started_at, csrf_hash)

@@ -4,12 +4,11 @@ import ServiceLifecycle
 import ServiceSupport
 
 /// Once a minute, deletes rows nothing needs any more: revocations older than any token they
-/// could affect, and login failures outside the limit window.
+/// could affect, and login failures and sign-up attempts outside their limit windows.
 struct HousekeepingService: Service {
     let revocations: RevocationFeedRepository
-    let loginFailures: LoginFailureRepository
+    let limits: AuthLimits
     let revocationRetention: TimeInterval
-    let loginFailureWindow: TimeInterval
     let clock: AuthClock
     let logger: Logger
 
@@ -17,12 +16,12 @@ struct HousekeepingService: Service {
         try await PeriodicWork.run(every: .seconds(60)) { await self.sweep() }
     }
 
-    /// One pass over both tables.
+    /// One pass over the tables.
     func sweep() async {
         let now = self.clock.now()
         do {
             try await self.revocations.prune(before: now.addingTimeInterval(-self.revocationRetention))
-            try await self.loginFailures.prune(before: now.addingTimeInterval(-self.loginFailureWindow))
+            try await self.limits.prune(now: now)
         } catch {
             self.logger.warning("Housekeeping failed", metadata: ["error.type": "\(type(of: error))"])
         }

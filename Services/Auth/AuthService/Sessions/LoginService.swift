@@ -6,7 +6,8 @@ import TokenKit
 /// Checks credentials under the failure limits and opens sessions.
 ///
 /// A wrong e-mail and a wrong password take the same path, including one bcrypt comparison, so
-/// they answer the same 401 in about the same time.
+/// they answer the same 401 in about the same time. The attempt is counted before the hash runs
+/// (``LoginThrottle``), so parallel guesses cannot all slip under the limit.
 struct LoginService: Sendable {
     let accounts: AccountRepository
     let sessions: SessionRepository
@@ -22,20 +23,35 @@ struct LoginService: Sendable {
 
     func login(email: String, password: String, info: LoginRequestInfo, transport: TokenTransport) async throws -> IssuedTokens {
         let now = self.clock.now()
-        try await self.enforceLimits(email: email, clientAddress: info.clientAddress, now: now)
-        let account = try await self.accounts.find(email: email)
-        let matches = try await self.hasher.verify(password, against: account?.passwordHash ?? self.dummyHash)
-        guard let account, matches else {
-            try await self.throttle.recordFailure(email: email, clientAddress: info.clientAddress, now: now)
-            Counter(label: "latchkey_logins_total", dimensions: [("outcome", "invalid_credentials")]).increment()
-            self.logger.info("Login refused", metadata: ["client.address": .string(info.clientAddress)])
-            throw Problem(.invalidCredentials, detail: "The e-mail or password is wrong.")
+        let account: Account?
+        do {
+            var found: Account?
+            let matches = try await self.throttle.counting(email: email, clientAddress: info.clientAddress, now: now) {
+                found = try await self.accounts.find(email: email)
+                return try await self.hasher.verify(password, against: found?.passwordHash ?? self.dummyHash) && found != nil
+            }
+            account = matches ? found : nil
+        } catch let problem as Problem where problem.type == .rateLimited {
+            Self.count("rate_limited")
+            throw problem
         }
-        try await self.throttle.recordSuccess(email: email)
+        guard let account else { throw self.refused(info) }
+        let session = self.newSession(accountID: account.id, info: info, now: now)
+        // The password was checked against the account as read above; if it has changed since (or
+        // every session was ended), this login is too late.
+        guard try await self.sessions.insert(session, atEpoch: account.sessionEpoch) else { throw self.refused(info) }
+        try await self.throttle.clearFailures(email: email)
+        Self.count("success")
+        self.logger.info("Session created", metadata: ["user.id": "\(account.id)", "session.id": "\(session.id)"])
+        await self.rehashIfNeeded(account, password: password)
+        return try await self.issuer.tokens(for: session, transport: transport)
+    }
+
+    private func newSession(accountID: UUID, info: LoginRequestInfo, now: Date) -> SessionRecord {
         let sessionID = UUID()
-        let session = SessionRecord(
+        return SessionRecord(
             id: sessionID,
-            accountID: account.id,
+            accountID: accountID,
             createdAt: now,
             lastUsedAt: now,
             idleExpiresAt: now.addingTimeInterval(self.policy.refreshIdleTTL),
@@ -47,17 +63,28 @@ struct LoginService: Sendable {
             generationStartedAt: now,
             csrfHash: self.csrfTokens.hash(for: sessionID)
         )
-        try await self.sessions.insert(session)
-        Counter(label: "latchkey_logins_total", dimensions: [("outcome", "success")]).increment()
-        self.logger.info("Session created", metadata: ["user.id": "\(account.id)", "session.id": "\(session.id)"])
-        return try await self.issuer.tokens(for: session, transport: transport)
     }
 
-    /// Throws 429 with `Retry-After` when the e-mail or the client address is over its limit.
-    func enforceLimits(email: String, clientAddress: String, now: Date) async throws {
-        if let seconds = try await self.throttle.retryAfter(email: email, clientAddress: clientAddress, now: now) {
-            Counter(label: "latchkey_logins_total", dimensions: [("outcome", "rate_limited")]).increment()
-            throw Problem.retryLater(.rateLimited, detail: "Too many failed logins; try again later.", afterSeconds: seconds)
+    /// After `BCRYPT_COST` changed, the stored hash is made again at the new cost. A failure here
+    /// costs nothing but a later retry, so the login still succeeds.
+    private func rehashIfNeeded(_ account: Account, password: String) async {
+        guard self.hasher.needsRehash(account.passwordHash) else { return }
+        do {
+            let newHash = try await self.hasher.hash(password)
+            try await self.accounts.rehash(accountID: account.id, from: account.passwordHash, to: newHash)
+            self.logger.info("Password rehashed at the configured cost", metadata: ["user.id": "\(account.id)"])
+        } catch {
+            self.logger.warning("Password rehash failed", metadata: ["user.id": "\(account.id)", "error.type": "\(type(of: error))"])
         }
+    }
+
+    private func refused(_ info: LoginRequestInfo) -> Problem {
+        Self.count("invalid_credentials")
+        self.logger.info("Login refused", metadata: ["client.address": .string(info.clientAddress)])
+        return Problem(.invalidCredentials, detail: "The e-mail or password is wrong.")
+    }
+
+    private static func count(_ outcome: String) {
+        Counter(label: "latchkey_logins_total", dimensions: [("outcome", outcome)]).increment()
     }
 }

@@ -27,9 +27,8 @@ struct RefreshService: Sendable {
             Self.count("invalid")
             throw Problem(.refreshTokenInvalid, detail: "The refresh token is not valid; log in again.")
         }
-        let now = self.clock.now()
         let decision = try await self.client.withTransaction(logger: self.logger) { connection in
-            try await self.decide(contents, csrf: csrf, now: now, on: connection)
+            try await self.decide(contents, csrf: csrf, on: connection)
         }
         switch decision {
         case .rotated(let session):
@@ -60,7 +59,6 @@ struct RefreshService: Sendable {
     private func decide(
         _ contents: RefreshTokenCodec.Contents,
         csrf: CSRFEvidence?,
-        now: Date,
         on connection: PostgresConnection
     )
         async throws -> RefreshDecision
@@ -68,10 +66,13 @@ struct RefreshService: Sendable {
         guard var session = try await self.sessions.lockForUpdate(id: contents.sessionID, on: connection),
             contents.generation <= session.refreshGeneration
         else { return .unknown }
+        // Read after the row lock is ours: a rotation that waited on the lock is stamped when it
+        // happens, so a genuine retry inside the grace is not taken for theft.
+        let now = self.clock.now()
         if let csrf, !csrf.matches(storedHash: session.csrfHash) { return .csrfFailed }
         guard session.isActive(at: now) else { return .ended }
-        session.lastUsedAt = now
-        session.idleExpiresAt = now.addingTimeInterval(self.policy.refreshIdleTTL)
+        session.lastUsedAt = max(session.lastUsedAt, now)
+        session.idleExpiresAt = max(session.idleExpiresAt, now.addingTimeInterval(self.policy.refreshIdleTTL))
         if contents.generation == session.refreshGeneration {
             session.refreshGeneration += 1
             session.generationStartedAt = now

@@ -7,6 +7,7 @@ import TokenKit
 struct SessionRevocationService: Sendable {
     let client: PostgresClient
     let revocations: RevocationRepository
+    let accounts: AccountRepository
     let clock: AuthClock
     let logger: Logger
 
@@ -38,7 +39,9 @@ struct SessionRevocationService: Sendable {
     func revokeAll(accountID: UUID, keeping: UUID?, reason: RevocationReason) async throws -> Int {
         let now = self.clock.now()
         let revoked = try await self.client.withTransaction(logger: self.logger) { connection in
-            try await self.revocations.revokeAll(accountID: accountID, keeping: keeping, reason: reason, now: now, on: connection)
+            // First, so that a login whose password check is under way cannot add a session after the scan.
+            try await self.accounts.endSessionEpoch(accountID: accountID, on: connection)
+            return try await self.revocations.revokeAll(accountID: accountID, keeping: keeping, reason: reason, now: now, on: connection)
         }
         self.logger.info(
             "Sessions revoked",

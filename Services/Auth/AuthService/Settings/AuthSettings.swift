@@ -17,6 +17,11 @@ public struct AuthSettings: Sendable {
     public var loginFailuresPerEmail: Int
     public var loginFailuresPerClient: Int
     public var loginFailureWindow: Int
+    public var signUpsPerClient: Int
+    public var signUpWindow: Int
+    /// `BCRYPT_QUEUE_MAX`: how many password hashes may wait in each lane of the hashing queue
+    /// (logins and `current_password` checks; sign-ups and new passwords) before 503.
+    public var bcryptQueueMax: Int
     public var trustedProxies: [IPAddressRange]
     /// Introspection client ids and their secrets.
     public var introspectionClients: [String: String]
@@ -44,6 +49,9 @@ public struct AuthSettings: Sendable {
         self.loginFailuresPerEmail = try reader.integer("LOGIN_FAILURES_PER_EMAIL", default: 5, in: 1...1_000_000)
         self.loginFailuresPerClient = try reader.integer("LOGIN_FAILURES_PER_CLIENT", default: 50, in: 1...1_000_000)
         self.loginFailureWindow = try reader.integer("LOGIN_FAILURE_WINDOW_SECONDS", default: 900, in: 1...86_400)
+        self.signUpsPerClient = try reader.integer("SIGNUPS_PER_CLIENT", default: 20, in: 1...1_000_000)
+        self.signUpWindow = try reader.integer("SIGNUP_WINDOW_SECONDS", default: 3600, in: 1...86_400)
+        self.bcryptQueueMax = try reader.integer("BCRYPT_QUEUE_MAX", default: 16, in: 1...10_000)
         self.trustedProxies = try reader.list("TRUSTED_PROXIES", default: ["127.0.0.1/32"]).map { entry in
             guard let range = IPAddressRange(cidr: entry) else {
                 throw SettingsError(name: "TRUSTED_PROXIES", reason: "'\(entry)' is not an address or CIDR range")

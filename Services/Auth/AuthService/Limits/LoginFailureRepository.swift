@@ -2,15 +2,15 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Failed login attempts, shared by every auth replica through the database.
+/// Failed (and reserved) login attempts, shared by every auth replica through the database.
 struct LoginFailureRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
     /// The times of the newest `limit` failures for the e-mail since `since`, newest first.
-    func recentFailures(email: String, since: Date, limit: Int) async throws -> [Date] {
+    func recentFailures(email: String, since: Date, limit: Int, on connection: PostgresConnection) async throws -> [Date] {
         try await self.times(
-            self.client.query(
+            connection.query(
                 "SELECT failed_at FROM login_failures WHERE email = \(email) AND failed_at > \(since) ORDER BY failed_at DESC LIMIT \(limit)",
                 logger: self.logger
             )
@@ -18,9 +18,9 @@ struct LoginFailureRepository: Sendable {
     }
 
     /// The times of the newest `limit` failures from the client address since `since`, newest first.
-    func recentFailures(clientAddress: String, since: Date, limit: Int) async throws -> [Date] {
+    func recentFailures(clientAddress: String, since: Date, limit: Int, on connection: PostgresConnection) async throws -> [Date] {
         try await self.times(
-            self.client.query(
+            connection.query(
                 """
                 SELECT failed_at FROM login_failures WHERE client_address = \(clientAddress) AND failed_at > \(since)
                 ORDER BY failed_at DESC LIMIT \(limit)
@@ -30,11 +30,21 @@ struct LoginFailureRepository: Sendable {
         )
     }
 
-    func record(email: String, clientAddress: String, at now: Date) async throws {
-        try await self.client.query(
-            "INSERT INTO login_failures (email, client_address, failed_at) VALUES (\(email), \(clientAddress), \(now))",
+    /// Writes a failure and returns its id.
+    func record(email: String, clientAddress: String, at now: Date, on connection: PostgresConnection) async throws -> Int64 {
+        let rows = try await connection.query(
+            "INSERT INTO login_failures (email, client_address, failed_at) VALUES (\(email), \(clientAddress), \(now)) RETURNING id",
             logger: self.logger
         )
+        var id: Int64?
+        for try await value in rows.decode(Int64.self) { id = value }
+        guard let id else { throw MissingReturnedRow() }
+        return id
+    }
+
+    /// Deletes one failure (a withdrawn reservation).
+    func delete(id: Int64) async throws {
+        try await self.client.query("DELETE FROM login_failures WHERE id = \(id)", logger: self.logger)
     }
 
     /// Forgets the e-mail's failures after a successful login.
@@ -55,3 +65,6 @@ struct LoginFailureRepository: Sendable {
         return result
     }
 }
+
+/// An `INSERT … RETURNING` that returned nothing, which Postgres never does.
+struct MissingReturnedRow: Error {}
