@@ -27,11 +27,27 @@ public final class RevokedSessions: Sendable {
     }
 
     /// Drops entries older than the retention.
+    ///
+    /// Every read takes the lock, so the scan runs outside it, over a copy-on-write snapshot; the lock
+    /// is held only to remove the expired ids (each checked again: a newer revocation of the same
+    /// session may have arrived meanwhile).
     public func prune(now: Date = Date()) {
         let cutoff = now.addingTimeInterval(-self.retention)
+        let expired = self.expiredIDs(before: cutoff)
+        guard !expired.isEmpty else { return }
         self.state.withLock { entries in
-            entries = entries.filter { $0.value >= cutoff }
+            for id in expired where (entries[id].map { $0 < cutoff } ?? false) {
+                entries.removeValue(forKey: id)
+            }
         }
+    }
+
+    /// The ids revoked before `cutoff`, found without holding the lock during the scan.
+    private func expiredIDs(before cutoff: Date) -> [UUID] {
+        // The snapshot shares storage with the set until this function returns, so the removals above
+        // (after it) do not copy the whole dictionary.
+        let snapshot = self.state.withLock { $0 }
+        return snapshot.compactMap { $0.value < cutoff ? $0.key : nil }
     }
 
     /// The number of revoked sessions held.

@@ -23,6 +23,11 @@ actor SigningKeyRing: VerificationKeyProvider {
     private let logger: Logger
     private var entries: [Entry] = []
     private var lastReload: Date = .distantPast
+    /// Numbers reloads in the order they read the database; the snapshot of a reload that started
+    /// earlier is never installed over that of one that started later (the actor is reentrant at
+    /// every `await`, so two reloads can overlap and finish in either order).
+    private var reloadsStarted: UInt64 = 0
+    private var installedReload: UInt64 = 0
     /// Tokens verified with these keys, for auth's own verifier (introspection verifies the same token of
     /// a client again and again); a key that leaves the ring takes its tokens out of the cache.
     nonisolated let verifiedTokens = VerifiedTokenCache()
@@ -36,25 +41,36 @@ actor SigningKeyRing: VerificationKeyProvider {
     }
 
     /// Reloads the keys from the database, keeping signers already built.
+    ///
+    /// A reload that finishes after a newer one (it read the database earlier) installs nothing.
     func reload() async throws {
+        self.reloadsStarted += 1
+        let reload = self.reloadsStarted
+        let startedAt = self.clock.now()
         let rows = try await self.client.withConnection { connection in
             try await self.repository.all(on: connection)
         }
-        var known = Dictionary(uniqueKeysWithValues: self.entries.map { ($0.key.kid, $0) })
+        var built = Dictionary(uniqueKeysWithValues: self.entries.map { ($0.key.kid, $0) })
         var entries: [Entry] = []
         for row in rows {
-            if let existing = known.removeValue(forKey: row.kid) {
+            if let existing = built[row.kid] {
                 entries.append(existing)
                 continue
             }
             guard let key = try? self.sealer.open(row.sealedPrivateKey, kid: row.kid) else {
                 throw SigningKeyError.cannotUnseal(kid: row.kid)
             }
-            entries.append(Entry(key: key, signer: await AccessTokenSigner(key: key), activatesAt: row.activatesAt))
+            let entry = Entry(key: key, signer: await AccessTokenSigner(key: key), activatesAt: row.activatesAt)
+            built[row.kid] = entry
+            entries.append(entry)
         }
+        guard reload > self.installedReload else { return }
+        // Taken after the awaits: the ring as it is now, which a newer reload may have changed.
+        let withdrawn = Set(self.entries.map(\.key.kid)).subtracting(entries.map(\.key.kid))
+        self.installedReload = reload
         self.entries = entries.sorted { $0.activatesAt < $1.activatesAt }
-        self.lastReload = self.clock.now()
-        self.verifiedTokens.purge(kids: Set(known.keys))
+        self.lastReload = startedAt
+        self.verifiedTokens.purge(kids: withdrawn)
     }
 
     /// The signer of the key active now (the newest whose activation time has come).
