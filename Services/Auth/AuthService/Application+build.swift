@@ -22,7 +22,7 @@ public func buildApplication(
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     clock: AuthClock = .system
 ) async throws -> some ApplicationProtocol {
-    let postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger)
+    let postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: logger.cappedForDatabase)
     let databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
     let keys = DerivedKeys(secret: settings.secretKey)
     let policy = SessionPolicy(settings: settings)
