@@ -37,22 +37,9 @@ struct OpenAPIRouteTests {
     @Test("auth.yaml documents every route of auth, and no other")
     func auth() async throws {
         let settings = try AuthSettings(environment: Self.environment)
-        let postgres = PostgresClient(configuration: try settings.common.databaseURL.clientConfiguration(), backgroundLogger: Self.logger)
-        let keys = DerivedKeys(secret: settings.secretKey)
-        let components = AuthComponents(
-            settings: settings,
-            postgres: postgres,
-            databaseHealth: try DatabaseHealth(url: settings.common.databaseURL, logger: Self.logger),
-            keys: keys,
-            ring: SigningKeyRing(client: postgres, sealer: SigningKeySealer(key: keys.signingKeySeal), clock: .system, logger: Self.logger),
-            broadcaster: RevocationBroadcaster(repository: RevocationFeedRepository(client: postgres, logger: Self.logger), logger: Self.logger),
-            limits: AuthLimits(settings: settings, client: postgres, logger: Self.logger),
-            policy: SessionPolicy(settings: settings),
-            clock: .system,
-            logger: Self.logger
-        )
-        let routers = try await components.makeRouters(registry: PrometheusCollectorRegistry())
-        try Self.expectDocumented(routers.main, in: "auth")
+        let core = try await AuthCore(settings: settings, logger: Self.logger, clock: .system)
+        let routers = buildRouters(core: core, registry: PrometheusCollectorRegistry())
+        try Self.expectDocumented(routers.public, in: "auth")
     }
 
     @Test("notes.yaml documents every route of notes, and no other")

@@ -10,7 +10,7 @@ public struct DatabaseAvailabilityMiddleware<Context: RequestContext>: RouterMid
     private let exemptPaths: Set<String>
 
     /// - Parameter exemptPaths: paths served without the database.
-    public init(health: DatabaseHealth, exemptPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]) {
+    public init(health: DatabaseHealth, exemptPaths: Set<String>) {
         self.health = health
         self.exemptPaths = exemptPaths
     }

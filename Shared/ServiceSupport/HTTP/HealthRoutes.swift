@@ -16,6 +16,9 @@ public struct HealthRoutes<Context: RequestContext>: Sendable {
         self.readiness = readiness
     }
 
+    /// The three paths, which never need the database.
+    public static var paths: Set<String> { ["/healthz", "/readyz", "/metrics"] }
+
     /// Adds the three routes to `router`.
     public func register(on router: some RouterMethods<Context>) {
         router.get("/healthz") { _, _ in

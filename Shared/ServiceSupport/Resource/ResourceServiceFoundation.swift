@@ -93,10 +93,7 @@ public struct ResourceServiceFoundation: Sendable {
     /// loaded and the revocation feed has replayed) and `/healthz`, `/readyz`, `/metrics`. `/readyz` is
     /// false until the database answers, the signing keys are loaded and the revocation feed has replayed.
     public func makeRouter(registry: PrometheusCollectorRegistry) -> Router<ServiceRequestContext> {
-        let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: ProblemMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: DatabaseAvailabilityMiddleware(health: self.databaseHealth))
+        let router = Router.service(databaseHealth: self.databaseHealth)
         router.add(middleware: TokenStateGateMiddleware(keys: self.keys, feed: self.revocationFeed))
         HealthRoutes<ServiceRequestContext>(registry: registry) { [databaseHealth, keys, postgres, revocationFeed] in
             guard databaseHealth.isAvailable, await keys.isLoaded, revocationFeed.hasReplayed else { return false }

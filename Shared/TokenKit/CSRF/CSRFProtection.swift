@@ -33,8 +33,13 @@ public enum CSRFProtection {
             constantTimeEquals(header, cookie),
             constantTimeEquals(self.hash(of: header), expectedHash)
         else {
-            throw Problem(.csrfFailed, detail: "Send the value of the csrf cookie in the X-CSRF-Token header.")
+            throw self.failure()
         }
+    }
+
+    /// The 403 of a missing or wrong CSRF token, the same wherever it is checked.
+    public static func failure() -> Problem {
+        Problem(.csrfFailed, detail: "Send the value of the csrf cookie in the X-CSRF-Token header.")
     }
 
     /// Compares two strings in time that depends only on their lengths.

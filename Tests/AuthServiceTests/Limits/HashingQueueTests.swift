@@ -59,9 +59,11 @@ import Testing
             }
             let order = finished.withLock { $0 }
             let position = try #require(order.firstIndex(of: "login"))
-            // FIFO would put it behind the 38 sign-ups still waiting; first in its lane, it passes all but
-            // the few hashes running or finishing when it arrived.
-            #expect(position <= 8, "the login finished after \(position) of 40 sign-ups")
+            // FIFO would put it behind the ~38 sign-ups still waiting. First in its lane, it waits only for the
+            // hash running when it arrived; but its own database round trips (limit reservation, account, session)
+            // take wall-clock time during which sign-ups keep finishing, one per hash: under the full suite's load
+            // that was 10 of them (seen once with a bound of 8). Half the flood separates the two orders with room.
+            #expect(position < 20, "the login finished after \(position) of 40 sign-ups")
         }
     }
 }

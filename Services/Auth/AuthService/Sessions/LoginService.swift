@@ -88,3 +88,9 @@ struct LoginService: Sendable {
         Counter(label: "latchkey_logins_total", dimensions: [("outcome", outcome)]).increment()
     }
 }
+
+/// What a login records about the device: shown back in the sessions list.
+struct LoginRequestInfo: Sendable {
+    let clientAddress: String
+    let userAgent: String?
+}

@@ -41,7 +41,7 @@ struct ReissueService: Sendable {
         }
         switch active {
         case .ended: throw BearerChallenge.sessionEndedProblem()
-        case .csrfFailed: throw Problem(.csrfFailed, detail: "Send the value of the csrf cookie in the X-CSRF-Token header.")
+        case .csrfFailed: throw CSRFProtection.failure()
         case .active: break
         }
         return try await self.issuer.accessToken(accountID: claims.subject, sessionID: claims.sessionID, transport: presented.transport)

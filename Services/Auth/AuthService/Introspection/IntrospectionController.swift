@@ -26,3 +26,12 @@ struct IntrospectionController: Sendable {
         return try JSONResponse.make(try await self.introspection.introspect(token: token, clientID: clientID))
     }
 }
+
+extension IntrospectionController {
+    init(core: AuthCore) {
+        self.init(
+            introspection: IntrospectionService(verifier: core.verifier, sessions: core.sessions, clock: core.clock),
+            clients: core.internalClients
+        )
+    }
+}

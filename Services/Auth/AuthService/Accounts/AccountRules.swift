@@ -1,4 +1,5 @@
 import Foundation
+import ServiceSupport
 
 /// Normalizes and checks e-mail addresses: trimmed, lower-cased, one `@`, a dotted domain, ≤ 254 characters.
 enum EmailAddress {
@@ -13,5 +14,14 @@ enum EmailAddress {
         let domain = parts[1]
         guard domain.contains("."), !domain.hasPrefix("."), !domain.hasSuffix("."), !domain.contains("..") else { return false }
         return !email.contains(where: { $0.isWhitespace || $0.isNewline || $0 == "<" || $0 == ">" || $0 == "," })
+    }
+}
+
+/// The password rule of sign-up and password change: 8 to 128 characters.
+enum PasswordRules {
+    static let length = 8...128
+
+    static func check(_ password: String, field: String, in validator: inout FieldValidator) {
+        validator.length(of: password, field: field, in: self.length)
     }
 }

@@ -3,10 +3,9 @@ import Hummingbird
 import ServiceSupport
 import TokenKit
 
-/// Login, refresh, the sessions list, logout and revocations under `/v1/sessions`.
+/// Login, the sessions list, logout and revocations under `/v1/sessions` (refresh has a folder of its own).
 struct SessionController: Sendable {
     let login: LoginService
-    let refresh: RefreshService
     let revocation: SessionRevocationService
     let sessions: SessionRepository
     let responses: TokenResponses
@@ -18,7 +17,6 @@ struct SessionController: Sendable {
         confirmed: RouterGroup<ConfirmedRequestContext<ServiceRequestContext>>
     ) {
         router.post("/v1/sessions", use: self.create)
-        router.post("/v1/sessions/refresh", use: self.rotate)
         confirmed.get("/v1/sessions", use: self.list)
         confirmed.delete("/v1/sessions/current", use: self.logout)
         confirmed.delete("/v1/sessions/{id}", use: self.revokeOne)
@@ -48,24 +46,6 @@ struct SessionController: Sendable {
         return try self.responses.session(tokens, transport: transport, status: .created)
     }
 
-    /// Rotates the refresh token from the body, else from the refresh cookie (cookie answers in cookies).
-    @Sendable func rotate(request: Request, context: ServiceRequestContext) async throws -> Response {
-        let body = try await request.decodeJSON(as: RefreshRequest.self, context: context, emptyBody: RefreshRequest(refreshToken: nil))
-        let cookieToken = request.cookies[self.responses.cookies.names.refresh]?.value
-        guard let token = body.refreshToken ?? cookieToken, !token.isEmpty else {
-            throw Problem(.refreshTokenInvalid, detail: "No refresh token was presented; log in.")
-        }
-        let byCookie = body.refreshToken == nil
-        let transport = byCookie ? .cookie : TokenResponses.requestedTransport(request)
-        let csrf = byCookie ? CSRFEvidence(request: request, cookieNames: self.responses.cookies.names) : nil
-        do {
-            let tokens = try await self.refresh.refresh(token: token, csrf: csrf, transport: transport)
-            return try self.responses.session(tokens, transport: transport, status: .ok)
-        } catch let problem as Problem where problem.type == .sessionEnded {
-            throw self.responses.clearingCookies(problem)
-        }
-    }
-
     /// The caller's active sessions, the current one marked.
     @Sendable func list(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
         let sessions = try await self.sessions.listActive(accountID: context.identity.userID, now: self.clock.now())
@@ -79,7 +59,7 @@ struct SessionController: Sendable {
         if identity.local.transport == .cookie {
             let evidence = CSRFEvidence(request: request, cookieNames: self.responses.cookies.names)
             guard let session = try await self.sessions.find(id: identity.sessionID), evidence.matches(storedHash: session.csrfHash) else {
-                throw Problem(.csrfFailed, detail: "Send the value of the csrf cookie in the X-CSRF-Token header.")
+                throw CSRFProtection.failure()
             }
         }
         _ = try await self.revocation.revoke(sessionID: identity.sessionID, ownedBy: identity.userID, reason: .logout)
@@ -111,5 +91,35 @@ struct SessionController: Sendable {
             reason: .revokedAll
         )
         return keepCurrent ? JSONResponse.noContent() : self.responses.noContentClearingCookies()
+    }
+}
+
+extension SessionController {
+    init(core: AuthCore) {
+        self.init(
+            login: LoginService(
+                accounts: core.accounts,
+                sessions: core.sessions,
+                throttle: core.limits.logins,
+                hasher: core.hasher,
+                dummyHash: core.dummyHash,
+                issuer: core.issuer,
+                csrfTokens: SessionCSRFToken(key: core.keys.csrf),
+                policy: core.policy,
+                clock: core.clock,
+                logger: core.logger
+            ),
+            revocation: SessionRevocationService(
+                client: core.postgres,
+                revocations: core.revocations,
+                accounts: core.accounts,
+                clock: core.clock,
+                logger: core.logger
+            ),
+            sessions: core.sessions,
+            responses: core.responses,
+            addresses: core.addresses,
+            clock: core.clock
+        )
     }
 }

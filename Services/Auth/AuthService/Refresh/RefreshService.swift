@@ -52,7 +52,7 @@ struct RefreshService: Sendable {
             throw Problem(.refreshTokenInvalid, detail: "The refresh token is not valid; log in again.")
         case .csrfFailed:
             Self.count("csrf_failed")
-            throw Problem(.csrfFailed, detail: "Send the value of the csrf cookie in the X-CSRF-Token header.")
+            throw CSRFProtection.failure()
         }
     }
 
@@ -91,4 +91,20 @@ struct RefreshService: Sendable {
     private static func count(_ outcome: String) {
         Counter(label: "latchkey_refreshes_total", dimensions: [("outcome", outcome)]).increment()
     }
+}
+
+/// What a refresh attempt turned out to be, decided with the session row locked.
+enum RefreshDecision: Sendable {
+    /// The current token: the session moved to the next generation.
+    case rotated(SessionRecord)
+    /// The previous token inside its grace window: answer with the current successor again.
+    case graceRetry(SessionRecord)
+    /// An older token, or the previous one after its grace: the session was revoked.
+    case theft(SessionRecord)
+    /// The session was already revoked or expired.
+    case ended
+    /// No such session (or a generation the session never reached): nothing was changed.
+    case unknown
+    /// A cookie-borne token without a matching CSRF token: nothing was changed.
+    case csrfFailed
 }

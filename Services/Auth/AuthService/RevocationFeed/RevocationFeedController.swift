@@ -91,3 +91,15 @@ struct RevocationFeedController: Sendable {
         try? await writer.finish(nil)
     }
 }
+
+extension RevocationFeedController {
+    init(core: AuthCore) {
+        self.init(
+            broadcaster: core.broadcaster,
+            feed: core.feed,
+            clients: core.internalClients,
+            replayWindow: TimeInterval(core.settings.accessTokenTTL) + RevocationFeed.replayMargin,
+            clock: core.clock
+        )
+    }
+}

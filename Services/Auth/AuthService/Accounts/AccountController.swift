@@ -53,3 +53,38 @@ struct AccountController: Sendable {
         return JSONResponse.noContent()
     }
 }
+
+/// `{email, password}`: the body of sign-up and login.
+struct CredentialsRequest: Decodable, Sendable {
+    let email: String
+    let password: String
+}
+
+/// `{current_password, new_password}`.
+struct PasswordChangeRequest: Decodable, Sendable {
+    let currentPassword: String
+    let newPassword: String
+
+    enum CodingKeys: String, CodingKey {
+        case currentPassword = "current_password"
+        case newPassword = "new_password"
+    }
+}
+
+extension AccountController {
+    init(core: AuthCore) {
+        self.init(
+            accounts: AccountService(
+                client: core.postgres,
+                accounts: core.accounts,
+                revocations: core.revocations,
+                hasher: core.hasher,
+                throttle: core.limits.logins,
+                signUps: core.limits.signUps,
+                clock: core.clock,
+                logger: core.logger
+            ),
+            addresses: core.addresses
+        )
+    }
+}

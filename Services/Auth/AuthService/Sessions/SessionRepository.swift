@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import TokenKit
 
 /// Sessions in the auth database. Methods that take a connection run inside the caller's transaction.
 struct SessionRepository: Sendable {
@@ -118,5 +119,16 @@ struct SessionRepository: Sendable {
             )
         }
         return sessions
+    }
+}
+
+/// Auth's own session check for its dangerous endpoints: the session row, read from the database.
+struct DatabaseSessionStatusChecker: SessionStatusChecker {
+    let sessions: SessionRepository
+    let clock: AuthClock
+
+    func isSessionActive(_ identity: LocalIdentity) async throws -> Bool {
+        guard let session = try await self.sessions.find(id: identity.sessionID) else { return false }
+        return session.accountID == identity.userID && session.isActive(at: self.clock.now())
     }
 }

@@ -23,3 +23,34 @@ struct ReissueController: Sendable {
         return try self.responses.reissued(token, expiresIn: self.policy.accessTokenTTL, transport: presented.transport)
     }
 }
+
+/// `{access_token, token_type, expires_in}`; in cookie transport only `expires_in`.
+struct ReissueResponse: Encodable, Sendable {
+    let accessToken: String?
+    let tokenType: String?
+    let expiresIn: Int
+
+    enum CodingKeys: String, CodingKey {
+        case accessToken = "access_token"
+        case tokenType = "token_type"
+        case expiresIn = "expires_in"
+    }
+}
+
+extension ReissueController {
+    init(core: AuthCore) {
+        self.init(
+            reissue: ReissueService(
+                verifier: core.verifier,
+                client: core.postgres,
+                sessions: core.sessions,
+                issuer: core.issuer,
+                policy: core.policy,
+                clock: core.clock,
+                logger: core.logger
+            ),
+            responses: core.responses,
+            policy: core.policy
+        )
+    }
+}

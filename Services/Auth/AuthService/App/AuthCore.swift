@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import ServiceSupport
+import TokenKit
+
+/// The parts of the auth service that more than one feature uses, each built once from the
+/// settings: the database, the derived secrets, the signing keys, the revocation feed, the limits,
+/// the repositories, token issuing and verification.
+///
+/// Features take what they need from here (each controller's `init(core:)`), so a dependency is
+/// never built twice and `buildApplication` reads as a list of features.
+struct AuthCore: Sendable {
+    let settings: AuthSettings
+    let clock: AuthClock
+    let logger: Logger
+
+    let postgres: PostgresClient
+    let databaseHealth: DatabaseHealth
+    let keys: DerivedKeys
+    let policy: SessionPolicy
+
+    let ring: SigningKeyRing
+    let rotator: SigningKeyRotator
+    let feed: RevocationFeedRepository
+    let broadcaster: RevocationBroadcaster
+    let limits: AuthLimits
+
+    let accounts: AccountRepository
+    let sessions: SessionRepository
+    let revocations: RevocationRepository
+    let hasher: PasswordHasher
+    /// A hash compared against when a login's e-mail is unknown, so that path pays one bcrypt too.
+    let dummyHash: String
+    let issuer: TokenIssuer
+    let verifier: AccessTokenVerifier
+    let authenticator: AccessTokenAuthenticator<ServiceRequestContext>
+    /// Confirms sessions in the database (auth's own dangerous endpoints).
+    let sessionChecker: DatabaseSessionStatusChecker
+    let responses: TokenResponses
+    let addresses: ClientAddressResolver
+    /// The resource services' Basic credentials for the internal API.
+    let internalClients: IntrospectionClients
+
+    init(settings: AuthSettings, logger: Logger, clock: AuthClock) async throws {
+        self.settings = settings
+        self.clock = clock
+        self.logger = logger
+        self.postgres = PostgresClient(
+            configuration: try settings.common.databaseURL.clientConfiguration(),
+            backgroundLogger: logger.cappedForDatabase
+        )
+        self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
+        self.keys = DerivedKeys(secret: settings.secretKey)
+        self.policy = SessionPolicy(settings: settings)
+
+        let sealer = SigningKeySealer(key: self.keys.signingKeySeal)
+        self.ring = SigningKeyRing(client: self.postgres, sealer: sealer, clock: clock, logger: logger)
+        self.rotator = SigningKeyRotator(
+            client: self.postgres,
+            sealer: sealer,
+            rotationPeriod: TimeInterval(settings.signingKeyRotation),
+            publicationLead: TimeInterval(2 * settings.jwksMaxAge),
+            accessTokenLifetime: TimeInterval(settings.accessTokenTTL),
+            logger: logger
+        )
+        self.feed = RevocationFeedRepository(client: self.postgres, logger: logger)
+        self.broadcaster = RevocationBroadcaster(repository: self.feed, logger: logger)
+        self.limits = AuthLimits(settings: settings, client: self.postgres, logger: logger)
+
+        self.accounts = AccountRepository(client: self.postgres, logger: logger)
+        self.sessions = SessionRepository(client: self.postgres, logger: logger)
+        self.revocations = RevocationRepository(logger: logger)
+        self.hasher = PasswordHasher(cost: settings.bcryptCost, queueCapacity: settings.bcryptQueueMax)
+        self.dummyHash = try await self.hasher.hash("latchkey: no account has this password")
+        self.issuer = TokenIssuer(
+            ring: self.ring,
+            refreshTokens: RefreshTokenCodec(key: self.keys.refreshToken),
+            csrfTokens: SessionCSRFToken(key: self.keys.csrf),
+            issuer: settings.common.issuer,
+            audience: settings.audience,
+            policy: self.policy,
+            clock: clock
+        )
+        self.verifier = AccessTokenVerifier(
+            policy: VerificationPolicy(issuer: settings.common.issuer, audiences: Set(settings.audience)),
+            keys: self.ring,
+            cache: self.ring.verifiedTokens,
+            now: { [clock] in clock.epochSeconds }
+        )
+        let cookies = TokenCookies(secure: settings.common.cookieSecure)
+        self.authenticator = AccessTokenAuthenticator(verifier: self.verifier, cookieNames: cookies.names)
+        self.sessionChecker = DatabaseSessionStatusChecker(sessions: self.sessions, clock: clock)
+        self.responses = TokenResponses(cookies: cookies)
+        self.addresses = ClientAddressResolver(trustedProxies: settings.trustedProxies)
+        self.internalClients = IntrospectionClients(settings.introspectionClients)
+    }
+
+    /// Whether auth can do its work: the database answers and a signing key is active.
+    func isReady() async -> Bool {
+        guard self.databaseHealth.isAvailable, await self.ring.hasActiveKey else { return false }
+        return (try? await self.postgres.query("SELECT 1")) != nil
+    }
+
+    /// What must hold before the first request: the schema migrated, a signing key in place and
+    /// loaded, and the revocation broadcaster primed with the feed's head.
+    func prepare() async throws {
+        try await MigrationRunner(migrations: AuthMigrations.all, lockKey: AuthMigrations.lockKey).migrate(
+            client: self.postgres,
+            logger: self.logger
+        )
+        try await self.rotator.ensureKeys(now: self.clock.now())
+        try await self.ring.reload()
+        try await self.broadcaster.prime()
+    }
+
+    /// The long-running parts: the database pool and its probe, key rotation, the revocation
+    /// listener and housekeeping.
+    var services: [any Service] {
+        [
+            self.postgres,
+            self.databaseHealth,
+            SigningKeyMaintenanceService(
+                rotator: self.rotator,
+                ring: self.ring,
+                interval: .seconds(min(max(self.settings.signingKeyRotation / 4, 1), 60)),
+                clock: self.clock,
+                logger: self.logger
+            ),
+            RevocationListener(client: self.postgres, broadcaster: self.broadcaster, logger: self.logger),
+            HousekeepingService(
+                revocations: self.feed,
+                limits: self.limits,
+                revocationRetention: TimeInterval(self.settings.accessTokenTTL) + RevocationFeed.replayMargin,
+                clock: self.clock,
+                logger: self.logger
+            ),
+        ]
+    }
+}
