@@ -44,7 +44,7 @@ clean: ## Remove build artifacts (swift package clean)
 	$(SWIFT) package clean
 
 # ---------------------------------------------------------------------------
-# Local services & benchmarks (up, down, logs, bench) — to be added here.
+# The local stack (up, down, logs, status): Scripts/stack.sh, Docker Compose or native (Scripts/stack-native.sh)
 # ---------------------------------------------------------------------------
 
 # Where `make up` builds the release binaries of the native stack (a separate folder keeps them

@@ -20,8 +20,12 @@
 # Every process it starts is stopped by PID at exit; all load goes to 127.0.0.1 and is bounded in time.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
-cd "$ROOT"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=Scripts/lib/throwaway-stack.sh
+source Scripts/lib/throwaway-stack.sh
+stack_init bench
+ROOT=$root
+WORK=$work
 
 SWIFT=${SWIFT:-swift}
 RUN_SECONDS=${BENCH_SECONDS:-3}
@@ -37,76 +41,22 @@ SCRATCH=${BENCH_SCRATCH_PATH:-.build-release}
 OUT_DIR=${BENCH_OUT_DIR:-bench/results}
 PHASES=",${BENCH_PHASES:-verify,read,whoami,write,refresh,storm,reach},"
 WRK_SCRIPT="$ROOT/Benchmarks/wrk/rotate.lua"
-
-started_at=$SECONDS
-phase() { [[ "$PHASES" == *",$1,"* ]]; }
-log() { printf '[bench %4ds] %s\n' "$((SECONDS - started_at))" "$*" >&2; }
-die() {
-    log "error: $*"
-    exit 1
-}
-
-# --- prerequisites ---------------------------------------------------------------------------------
-
-install_with_apt() {
-    local package=$1
-    [ "$(id -u)" -eq 0 ] || die "$package is missing; install it (e.g. sudo apt-get install -y $package)"
-    log "installing $package (apt)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -qq --no-install-recommends "$package" >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "$package" >/dev/null; } ||
-        die "could not install $package"
-}
-command -v wrk >/dev/null 2>&1 || install_with_apt wrk
-command -v curl >/dev/null 2>&1 || install_with_apt curl
-
-# --- work folder and cleanup -----------------------------------------------------------------------
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-bench.XXXXXX")
 RAW="$WORK/raw.jsonl"
 : >"$RAW"
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-    PG_DIR=$(mktemp -d /dev/shm/latchkey-bench-pg.XXXXXX)
-else
-    PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-bench-pg.XXXXXX")
-fi
-if [ "$(id -u)" -eq 0 ] && id -u postgres >/dev/null 2>&1; then
-    chown postgres: "$PG_DIR"
-fi
-PIDS=()
-PG_STARTED=0
 success=0
+phase() { [[ "$PHASES" == *",$1,"* ]]; }
 
-# shellcheck disable=SC2317 # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM HUP
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    if [ "$PG_STARTED" -eq 1 ] || [ -d "$PG_DIR" ]; then
-        Scripts/postgres-throwaway.sh stop "$PG_DIR" >/dev/null 2>&1 || rm -rf -- "$PG_DIR"
-    fi
+# At exit (stack_exit): the work folder stays for a look unless the run succeeded (and BENCH_KEEP is unset).
+stack_exit_hook() {
     if [ "$success" -eq 1 ] && [ -z "${BENCH_KEEP:-}" ]; then
-        rm -rf -- "$WORK"
-    else
-        echo "bench: logs and raw records kept in $WORK" >&2
+        return 0
     fi
-    exit "$rc"
+    stack_keep_work=1
+    echo "bench: logs and raw records kept in $WORK" >&2
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
+
+command -v wrk >/dev/null 2>&1 || apt_install wrk
+command -v curl >/dev/null 2>&1 || apt_install curl
 
 # --- build -----------------------------------------------------------------------------------------
 
@@ -126,46 +76,9 @@ log "build done in ${build_seconds}s"
 
 # --- helpers ---------------------------------------------------------------------------------------
 
-# A free TCP port on 127.0.0.1 below the ephemeral range (nothing answers on it).
-free_port() {
-    local port
-    for _ in $(seq 1 200); do
-        port=$((20000 + RANDOM % 12000))
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "no free port found"
-}
-
-# start NAME BINARY VAR=VALUE...: starts a service in the background, output to $WORK/NAME.log.
-declare -A SERVICE_PID
-start() {
-    local name=$1 binary=$2
-    shift 2
-    env -i PATH=/usr/local/bin:/usr/bin:/bin HOST=127.0.0.1 LOG_LEVEL=info COOKIE_SECURE=false "$@" \
-        "$BIN/$binary" >"$WORK/$name.log" 2>&1 &
-    SERVICE_PID[$name]=$!
-    PIDS+=("$!")
-}
-
-wait_ready() {
-    local name=$1 url=$2
-    for _ in $(seq 1 300); do
-        if curl -fsS -o /dev/null --max-time 2 "$url/readyz" 2>/dev/null; then
-            return 0
-        fi
-        kill -0 "${SERVICE_PID[$name]}" 2>/dev/null || { tail -n 30 "$WORK/$name.log" >&2; die "$name exited"; }
-        sleep 0.1
-    done
-    tail -n 30 "$WORK/$name.log" >&2
-    die "$name was not ready within 30 s"
-}
-
 # Resident set size and its high-water mark of a service, in MB (10^6 bytes).
 rss_mb() {
-    awk -v key="$2:" '$1 == key { printf "%.2f", $2 * 1024 / 1e6 }' "/proc/${SERVICE_PID[$1]}/status"
+    awk -v key="$2:" '$1 == key { printf "%.2f", $2 * 1024 / 1e6 }' "/proc/${stack_pid[$1]}/status"
 }
 
 # wrk_run BENCH VARIANT ROUND URL PATH CONNECTIONS SECONDS [VAR=VALUE...]: one timed run, one record.
@@ -203,14 +116,11 @@ fi
 # --- the stack -------------------------------------------------------------------------------------
 
 log "starting PostgreSQL and the stack"
-PG_URL=$(Scripts/postgres-throwaway.sh start "$PG_DIR")
-PG_STARTED=1
-Scripts/postgres-throwaway.sh createdb "$PG_DIR" auth notes profile
-
-SECRET=$(head -c 32 /dev/urandom | base64 | tr -d '\n')
-NOTES_SECRET=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-PROFILE_SECRET=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-BENCH_SECRET=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+stack_postgres
+PG_URL=$pg_url
+NOTES_SECRET=$(secret_hex 16)
+PROFILE_SECRET=$(secret_hex 16)
+BENCH_SECRET=$(secret_hex 16)
 CLIENTS="notes:$NOTES_SECRET,profile:$PROFILE_SECRET,bench:$BENCH_SECRET"
 AUTH_PORT=$(free_port)
 SEED_PORT=$(free_port)
@@ -222,26 +132,26 @@ SEED="http://127.0.0.1:$SEED_PORT"
 NOTES="http://127.0.0.1:$NOTES_PORT"
 PROFILE="http://127.0.0.1:$PROFILE_PORT"
 SERVER="http://127.0.0.1:$SERVER_PORT"
-# Tokens live an hour so that none expires during the run.
-auth_env=(AUTH_SECRET_KEY="$SECRET" INTROSPECTION_CLIENTS="$CLIENTS" ACCESS_TOKEN_TTL_SECONDS=3600 SIGNUPS_PER_CLIENT=1000000
-    DATABASE_URL="$PG_URL/auth")
+# Tokens live an hour so that none expires during the run. The services log at info.
+auth_env=(AUTH_SECRET_KEY="$(secret_b64 32)" INTROSPECTION_CLIENTS="$CLIENTS" ACCESS_TOKEN_TTL_SECONDS=3600
+    SIGNUPS_PER_CLIENT=1000000 DATABASE_URL="$PG_URL/auth" LOG_LEVEL=info)
 
-start auth auth PORT="$AUTH_PORT" BCRYPT_COST="$BCRYPT_COST" "${auth_env[@]}"
-wait_ready auth "$AUTH"
+stack_launch auth "$BIN/auth" PORT="$AUTH_PORT" BCRYPT_COST="$BCRYPT_COST" "${auth_env[@]}"
+stack_wait_ready auth "$AUTH_PORT"
 # A replica with a low bcrypt cost, only to create the 1,000 users in seconds rather than minutes.
-start auth-seed auth PORT="$SEED_PORT" BCRYPT_COST=4 "${auth_env[@]}"
-resource_env=(AUTH_URL="$AUTH" INTROSPECTION_TIMEOUT_MS=2000)
-start notes notes PORT="$NOTES_PORT" DATABASE_URL="$PG_URL/notes" INTROSPECTION_CLIENT_ID=notes \
+stack_launch auth-seed "$BIN/auth" PORT="$SEED_PORT" BCRYPT_COST=4 "${auth_env[@]}"
+resource_env=(AUTH_URL="$AUTH" INTROSPECTION_TIMEOUT_MS=2000 LOG_LEVEL=info)
+stack_launch notes "$BIN/notes" PORT="$NOTES_PORT" DATABASE_URL="$PG_URL/notes" INTROSPECTION_CLIENT_ID=notes \
     INTROSPECTION_CLIENT_SECRET="$NOTES_SECRET" "${resource_env[@]}"
-start profile profile PORT="$PROFILE_PORT" DATABASE_URL="$PG_URL/profile" INTROSPECTION_CLIENT_ID=profile \
+stack_launch profile "$BIN/profile" PORT="$PROFILE_PORT" DATABASE_URL="$PG_URL/profile" INTROSPECTION_CLIENT_ID=profile \
     INTROSPECTION_CLIENT_SECRET="$PROFILE_SECRET" "${resource_env[@]}"
-wait_ready notes "$NOTES"
+stack_wait_ready notes "$NOTES_PORT"
 # The bench server shares the notes database (same schema, same rows): every variant reads the same notes.
-start bench-server latchkey-bench-server PORT="$SERVER_PORT" DATABASE_URL="$PG_URL/notes" SERVICE_NAME=notes \
+stack_launch bench-server "$BIN/latchkey-bench-server" PORT="$SERVER_PORT" DATABASE_URL="$PG_URL/notes" SERVICE_NAME=notes \
     INTROSPECTION_CLIENT_ID=bench INTROSPECTION_CLIENT_SECRET="$BENCH_SECRET" "${resource_env[@]}"
-wait_ready auth-seed "$SEED"
-wait_ready profile "$PROFILE"
-wait_ready bench-server "$SERVER"
+stack_wait_ready auth-seed "$SEED_PORT"
+stack_wait_ready profile "$PROFILE_PORT"
+stack_wait_ready bench-server "$SERVER_PORT"
 sleep 1
 
 declare -A IDLE_RSS
@@ -257,11 +167,11 @@ log "seeding $USERS users (account, session, one note, a profile) and $STORM_USE
 
 if [ -n "${BENCH_HOLD:-}" ]; then
     hold=$((BENCH_HOLD > 3600 ? 3600 : BENCH_HOLD))
-    log "holding the stack for ${hold}s: auth $AUTH (pid ${SERVICE_PID[auth]}), notes $NOTES (pid ${SERVICE_PID[notes]}),"
-    log "  profile $PROFILE (pid ${SERVICE_PID[profile]}), bench server $SERVER (pid ${SERVICE_PID[bench-server]});"
+    log "holding the stack for ${hold}s: auth $AUTH (pid ${stack_pid[auth]}), notes $NOTES (pid ${stack_pid[notes]}),"
+    log "  profile $PROFILE (pid ${stack_pid[profile]}), bench server $SERVER (pid ${stack_pid[bench-server]});"
     log "  users: $WORK/tokens.txt; wrk script: $WRK_SCRIPT (BENCH_USERS=... BENCH_PATH=...)"
     sleep "$hold" &
-    PIDS+=("$!")
+    stack_pids+=("$!")
     wait "$!"
 fi
 
@@ -386,7 +296,7 @@ done
 # --- report ----------------------------------------------------------------------------------------
 
 bench_seconds=$((SECONDS - bench_started))
-total_seconds=$((SECONDS - started_at))
+total_seconds=$((SECONDS - started))
 commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
 dirty=false
 [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=true

@@ -14,7 +14,6 @@
 # print what to install and exit 1. As root, initdb/pg_ctl run as the `postgres` system user.
 set -euo pipefail
 
-readonly PREFERRED_PG_VERSION=15
 readonly MARKER=.latchkey-postgres-throwaway
 readonly START_TIMEOUT=30
 
@@ -27,66 +26,21 @@ log() {
     echo "postgres-throwaway: $*" >&2
 }
 
+lib=$(dirname "${BASH_SOURCE[0]}")/lib
+# shellcheck source=Scripts/lib/common.sh
+source "$lib/common.sh"
+# shellcheck source=Scripts/lib/ports.sh
+source "$lib/ports.sh"
+# shellcheck source=Scripts/lib/postgres.sh
+source "$lib/postgres.sh"
+
 usage() {
-    cat >&2 <<'EOF'
+    cat >&2 <<'USAGE'
 usage: postgres-throwaway.sh start DIR
        postgres-throwaway.sh stop DIR
        postgres-throwaway.sh createdb DIR NAME...
-EOF
+USAGE
     exit 2
-}
-
-is_root() {
-    [ "$(id -u)" -eq 0 ]
-}
-
-find_pg_bin() {
-    if [ -n "${PG_BIN:-}" ]; then
-        [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] && { echo "$PG_BIN"; return 0; }
-        return 1
-    fi
-    if [ -x "/usr/lib/postgresql/$PREFERRED_PG_VERSION/bin/initdb" ]; then
-        echo "/usr/lib/postgresql/$PREFERRED_PG_VERSION/bin"
-        return 0
-    fi
-    local dir
-    dir=$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1)
-    if [ -n "$dir" ]; then
-        dirname "$dir"
-        return 0
-    fi
-    return 1
-}
-
-# Sets PG_BIN, installing Debian's postgresql package when missing and running as root.
-ensure_pg_bin() {
-    local found
-    if found=$(find_pg_bin); then
-        PG_BIN=$found
-        return 0
-    fi
-    [ -z "${PG_BIN:-}" ] || die "PG_BIN=$PG_BIN does not contain initdb and pg_ctl"
-    if ! is_root; then
-        die "PostgreSQL server binaries not found (looked in /usr/lib/postgresql/*/bin).
-Install them, e.g.:  sudo apt-get update && sudo apt-get install -y postgresql
-or point PG_BIN at a folder containing initdb, pg_ctl, pg_isready and psql."
-    fi
-    log "PostgreSQL server binaries missing; installing Debian package 'postgresql'"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update >&2
-    apt-get install -y --no-install-recommends postgresql >&2
-    found=$(find_pg_bin) || die "installed 'postgresql' but still no initdb under /usr/lib/postgresql/*/bin"
-    PG_BIN=$found
-}
-
-# Runs a server-side command as the user that owns the cluster.
-as_pg_user() {
-    if is_root; then
-        id -u postgres >/dev/null 2>&1 || die "running as root but there is no 'postgres' system user"
-        (cd / && runuser -u postgres -- "$@")
-    else
-        "$@"
-    fi
 }
 
 psql_bin() {
@@ -97,43 +51,6 @@ psql_bin() {
     else
         die "psql not found (looked in $PG_BIN and on PATH)"
     fi
-}
-
-# Exit 0 when nothing listens on / holds 127.0.0.1:$1.
-port_is_free() {
-    local port=$1
-    if command -v python3 >/dev/null 2>&1; then
-        python3 - "$port" <<'EOF' 2>/dev/null
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-finally:
-    s.close()
-EOF
-    else
-        # No python3: a refused connection means nobody is listening.
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 1
-        fi
-        return 0
-    fi
-}
-
-# Prints a free TCP port on 127.0.0.1, chosen below the kernel's ephemeral range so that
-# outgoing connections are unlikely to grab it between the check and the server's bind.
-pick_port() {
-    local port tries
-    for tries in $(seq 1 100); do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 12000))
-        if port_is_free "$port"; then
-            echo "$port"
-            return 0
-        fi
-    done
-    die "could not find a free TCP port on 127.0.0.1 after $tries tries"
 }
 
 dump_log() {
@@ -156,7 +73,7 @@ read_port() {
 cmd_start() {
     [ $# -eq 1 ] || usage
     local dir=$1
-    ensure_pg_bin
+    pg_ensure_bin
 
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd -P)
@@ -191,7 +108,7 @@ EOF
 
     local attempt port started=0
     for attempt in 1 2 3 4 5; do
-        port=$(pick_port)
+        port=$(free_port)
         if as_pg_user "$PG_BIN/pg_ctl" start -D "$dir/data" -l "$dir/postgres.log" -w -t "$START_TIMEOUT" \
             -o "-p $port" >/dev/null 2>>"$dir/pg_ctl.log"; then
             started=1
@@ -226,19 +143,6 @@ EOF
     echo "postgres://postgres@127.0.0.1:$port"
 }
 
-# Exit 0 if $1 is a live (not zombie) postgres process. The postmaster is re-parented to PID 1,
-# which may be slow to reap it, so a zombie counts as stopped. Checking the name also guards
-# against a stale pid file naming an unrelated process.
-postgres_alive() {
-    local pid=$1 stat
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-    # Format: PID (COMM) STATE ...; COMM may contain spaces, so split at the last ')'.
-    [[ "$stat" == *"(postgres)"* || "$stat" == *"(postmaster)"* ]] || return 1
-    local state=${stat##*) }
-    state=${state%% *}
-    [ "$state" != Z ] && [ "$state" != X ]
-}
-
 cmd_stop() {
     [ $# -eq 1 ] || usage
     local dir=$1
@@ -251,7 +155,7 @@ cmd_stop() {
     if [ -f "$dir/data/postmaster.pid" ]; then
         local pid
         pid=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null || true)
-        if PG_BIN=$(find_pg_bin); then
+        if PG_BIN=$(pg_find_bin); then
             as_pg_user "$PG_BIN/pg_ctl" stop -D "$dir/data" -m immediate -w -t 30 >/dev/null 2>&1 || true
         fi
         # Belt and braces: if the postmaster is somehow still there, kill it.
@@ -265,12 +169,7 @@ cmd_stop() {
         fi
         # The exited postmaster stays a zombie until PID 1 reaps it; some minimal init processes
         # take a second or two. Wait (bounded) so no trace is left when we return.
-        if [[ "$pid" =~ ^[0-9]+$ ]]; then
-            for _ in $(seq 1 100); do
-                grep -q -s -e '(postgres)' -e '(postmaster)' "/proc/$pid/stat" || break
-                sleep 0.1
-            done
-        fi
+        [[ ! "$pid" =~ ^[0-9]+$ ]] || wait_reaped "$pid" 10
     fi
 
     if [ -e "$dir/$MARKER" ]; then
@@ -286,7 +185,7 @@ cmd_createdb() {
     shift
     local port psql name
     port=$(read_port "$dir")
-    ensure_pg_bin
+    pg_ensure_bin
     psql=$(psql_bin)
     for name in "$@"; do
         # :"name" makes psql quote the identifier safely.

@@ -5,14 +5,15 @@
 #   Scripts/stack-native.sh up|down|logs|status        (normally through Scripts/stack.sh / make)
 #   Scripts/stack-native.sh render-gateway DIR         (the gateway config only; validate-deploy)
 #
-#   .local/stack.env         settings and secrets, generated once (0600); edit to override
+#   .env                     settings and secrets, the same file (and names) docker compose reads:
+#                            written once from .env.example with fresh secrets (0600); edit to override
 #   .local/postgres/         the cluster (data/ survives `down`; initdb only when missing)
 #   .local/run/NAME.pid      postgres, auth, notes, profile, gateway
 #   .local/logs/NAME.log     their logs (make logs)
 #   .local/gateway/          the rendered nginx config and nginx's temp folders
 #
-# Environment (all optional; STACK_* also read from .local/stack.env, the environment wins):
-#   STACK_PG_PORT (5433), STACK_GATEWAY_PORT (8080), STACK_AUTH_PORT (8081),
+# Environment (all optional; STACK_* also read from .env, the environment wins):
+#   STACK_PG_PORT (5433), STACK_GATEWAY_PORT (.env's GATEWAY_PORT, else 8080), STACK_AUTH_PORT (8081),
 #   STACK_NOTES_PORT (8082), STACK_PROFILE_PORT (8083)
 #   STACK_SCRATCH_PATH      swift build folder (default .build): keep release artifacts apart,
 #                           e.g. STACK_SCRATCH_PATH=.build-release
@@ -20,14 +21,20 @@
 #   STACK_CONFIGURATION     release (default) or debug: debug runs the binaries `make test` already
 #                           built in SCRATCH/debug (CI's browser tests), slower but no second build
 #   STACK_SKIP_BUILD=1      use the binaries already built
-#   STACK_ACCESS_TOKEN_TTL_SECONDS  overrides ACCESS_TOKEN_TTL_SECONDS of stack.env when auth starts
+#   STACK_ACCESS_TOKEN_TTL_SECONDS  overrides ACCESS_TOKEN_TTL_SECONDS of .env when auth starts
 #                           (10 … 86400; the browser tests use 10 s to watch tokens expire). A running
 #                           auth keeps its lifetime: make down first.
+#   STACK_SIGNUPS_PER_CLIENT        overrides SIGNUPS_PER_CLIENT of .env the same way (browser tests)
 #   STACK_READY_TIMEOUT     seconds to wait for readiness (120); STACK_STOP_TIMEOUT (20)
 #   SWIFT, PG_BIN, NGINX    the swift driver, PostgreSQL's bin folder, the nginx binary
 #
+# Of .env, the native stack uses the secrets (not POSTGRES_PASSWORD: its superuser is reached over
+# the cluster's own socket), GATEWAY_PORT, and passes every service setting of the README it finds
+# there to the services that read it; EDGE_SUBNET and GATEWAY_IP are for compose only. An earlier
+# version kept its settings in .local/stack.env: when there is no .env yet, its values are carried over.
+#
 # Missing tools (nginx, PostgreSQL 15, envsubst, curl) are installed with apt when running as root;
-# otherwise the script prints what to install and exits 1.
+# otherwise the script prints what to install and exits 1. Shared helpers: Scripts/lib/.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -38,43 +45,33 @@ readonly LOG_DIR="$LOCAL_DIR/logs"
 readonly GATEWAY_DIR="$LOCAL_DIR/gateway"
 readonly PG_DIR="$LOCAL_DIR/postgres"
 readonly PG_DATA="$PG_DIR/data"
-readonly STACK_ENV="$LOCAL_DIR/stack.env"
+readonly STACK_ENV="$repo/.env"
+readonly LEGACY_STACK_ENV="$LOCAL_DIR/stack.env"
 readonly SERVICES=(auth notes profile)
-readonly PREFERRED_PG_VERSION=15
 
 say() { printf 'stack: %s\n' "$*"; }
 warn() { printf 'stack: %s\n' "$*" >&2; }
+log() { warn "$@"; }
 die() {
     printf 'stack: error: %s\n' "$*" >&2
     exit 1
 }
-is_root() { [ "$(id -u)" -eq 0 ]; }
+# shellcheck source=Scripts/lib/common.sh
+source "$repo/Scripts/lib/common.sh"
+# shellcheck source=Scripts/lib/ports.sh
+source "$repo/Scripts/lib/ports.sh"
+# shellcheck source=Scripts/lib/postgres.sh
+source "$repo/Scripts/lib/postgres.sh"
+# shellcheck source=Scripts/lib/secrets.sh
+source "$repo/Scripts/lib/secrets.sh"
 
 # ---------------------------------------------------------------------------------------------
-# Settings: .local/stack.env, parsed (not sourced) as KEY=VALUE lines.
+# Settings: .env (the file compose reads), parsed (not sourced) as KEY=VALUE lines into cfg.
 # ---------------------------------------------------------------------------------------------
 
-declare -A cfg=()
+load_stack_env() { env_file_read "$STACK_ENV"; }
 
-load_stack_env() {
-    cfg=()
-    [ -f "$STACK_ENV" ] || return 0
-    local line key value
-    while IFS= read -r line || [ -n "$line" ]; do
-        line=${line%$'\r'}
-        [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-        [[ "$line" =~ ^[[:space:]]*(export[[:space:]]+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$ ]] ||
-            die "$STACK_ENV: cannot read line: $line"
-        key=${BASH_REMATCH[2]}
-        value=${BASH_REMATCH[3]}
-        if [[ "$value" =~ ^\"(.*)\"$ || "$value" =~ ^\'(.*)\'$ ]]; then
-            value=${BASH_REMATCH[1]}
-        fi
-        cfg[$key]=$value
-    done <"$STACK_ENV"
-}
-
-# setting NAME DEFAULT: the environment (STACK_* only), else stack.env, else DEFAULT.
+# setting NAME DEFAULT: the environment (STACK_* only), else .env, else DEFAULT.
 setting() {
     local name=$1 default=$2
     if [[ "$name" == STACK_* ]] && [ -n "${!name:-}" ]; then
@@ -97,7 +94,7 @@ port_setting() {
 
 load_ports() {
     PG_PORT=$(port_setting STACK_PG_PORT 5433)
-    GATEWAY_PORT=$(port_setting STACK_GATEWAY_PORT 8080)
+    GATEWAY_PORT=$(port_setting STACK_GATEWAY_PORT "$(setting GATEWAY_PORT 8080)")
     AUTH_PORT=$(port_setting STACK_AUTH_PORT 8081)
     NOTES_PORT=$(port_setting STACK_NOTES_PORT 8082)
     PROFILE_PORT=$(port_setting STACK_PROFILE_PORT 8083)
@@ -113,14 +110,17 @@ service_port() {
     esac
 }
 
-rand_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
-rand_b64() { head -c "$1" /dev/urandom | base64 -w0; }
-
-# Writes .local/stack.env once. The secrets in it must stay: AUTH_SECRET_KEY encrypts the signing
-# keys stored in the auth database, so a new one cannot read an existing database.
+# Writes .env once (from .env.example, every secret fresh, or carried over from .local/stack.env). The
+# secrets in it must stay: AUTH_SECRET_KEY encrypts the signing keys stored in the auth database, so a
+# new one cannot read an existing database.
 ensure_stack_env() {
     if [ -f "$STACK_ENV" ]; then
         chmod 600 "$STACK_ENV"
+        return 0
+    fi
+    if [ -f "$LEGACY_STACK_ENV" ]; then
+        say "writing $STACK_ENV from .env.example with the settings and secrets of $LEGACY_STACK_ENV (once)"
+        env_file_write "$STACK_ENV" "$repo/.env.example" "$LEGACY_STACK_ENV"
         return 0
     fi
     if [ -e "$PG_DATA/PG_VERSION" ]; then
@@ -128,47 +128,8 @@ ensure_stack_env() {
 the AUTH_SECRET_KEY from that file. Restore the file, or start over with an empty database:
   make down && rm -rf $PG_DIR"
     fi
-    say "generating settings and secrets in $STACK_ENV (once)"
-    local tmp
-    tmp=$(mktemp "$LOCAL_DIR/.stack.env.XXXXXX")
-    chmod 600 "$tmp"
-    cat >"$tmp" <<EOF
-# Settings and secrets of the native Latchkey stack (Scripts/stack-native.sh), generated
-# $(date -u '+%Y-%m-%dT%H:%M:%SZ'). Git-ignored; keep it private (mode 0600).
-#
-# Edit to override, then \`make down && make up\`. Service settings are the README's / CONTRACT.md's
-# names; each service is given only the ones it reads. Do not change AUTH_SECRET_KEY while
-# .local/postgres holds data: the stored signing keys are encrypted with it.
-
-# --- secrets (generated) ---
-AUTH_SECRET_KEY=$(rand_b64 32)
-NOTES_INTROSPECTION_SECRET=$(rand_hex 24)
-PROFILE_INTROSPECTION_SECRET=$(rand_hex 24)
-AUTH_DB_PASSWORD=$(rand_hex 24)
-NOTES_DB_PASSWORD=$(rand_hex 24)
-PROFILE_DB_PASSWORD=$(rand_hex 24)
-
-# --- service settings ---
-# true keeps Secure and the __Host-/__Secure- cookie names: browsers accept them on
-# http://localhost and http://127.0.0.1 (secure contexts). false only for other plain-HTTP hosts.
-COOKIE_SECURE=true
-LOG_LEVEL=info
-LOG_FORMAT=text
-# The gateway runs on this machine: its X-Forwarded-For names the browser's address.
-TRUSTED_PROXIES=127.0.0.1/32
-#JWT_ISSUER=latchkey
-#BCRYPT_COST=12
-#ACCESS_TOKEN_TTL_SECONDS=300
-#SELF_REISSUE_WINDOW_SECONDS=0
-
-# --- ports (the environment wins over these) ---
-#STACK_PG_PORT=5433
-#STACK_GATEWAY_PORT=8080
-#STACK_AUTH_PORT=8081
-#STACK_NOTES_PORT=8082
-#STACK_PROFILE_PORT=8083
-EOF
-    mv -f "$tmp" "$STACK_ENV"
+    say "writing $STACK_ENV from .env.example with fresh secrets (once; git-ignored, keep it)"
+    env_file_write "$STACK_ENV" "$repo/.env.example"
 }
 
 readonly REQUIRED_SECRETS=(AUTH_SECRET_KEY NOTES_INTROSPECTION_SECRET PROFILE_INTROSPECTION_SECRET
@@ -194,21 +155,6 @@ require_secret() {
 # Tools
 # ---------------------------------------------------------------------------------------------
 
-find_pg_bin() {
-    if [ -n "${PG_BIN:-}" ]; then
-        [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] && { echo "$PG_BIN"; return 0; }
-        return 1
-    fi
-    if [ -x "/usr/lib/postgresql/$PREFERRED_PG_VERSION/bin/initdb" ]; then
-        echo "/usr/lib/postgresql/$PREFERRED_PG_VERSION/bin"
-        return 0
-    fi
-    local initdb
-    initdb=$(find /usr/lib/postgresql -mindepth 3 -maxdepth 3 -path '*/bin/initdb' 2>/dev/null | sort -V | tail -n 1)
-    [ -n "$initdb" ] || return 1
-    dirname "$initdb"
-}
-
 find_nginx() {
     if [ -n "${NGINX:-}" ]; then
         [ -x "$NGINX" ] && { echo "$NGINX"; return 0; }
@@ -222,22 +168,17 @@ find_nginx() {
 # Sets PG_BIN and NGINX_BIN; installs what is missing with apt as root, else explains and exits 1.
 ensure_tools() {
     local missing=()
-    find_pg_bin >/dev/null || missing+=("postgresql")
+    pg_find_bin >/dev/null || missing+=("postgresql")
     find_nginx >/dev/null || missing+=("nginx")
     command -v envsubst >/dev/null 2>&1 || missing+=("gettext-base")
     command -v curl >/dev/null 2>&1 || missing+=("curl")
     if [ ${#missing[@]} -gt 0 ]; then
-        if ! is_root; then
-            die "missing: ${missing[*]}. Install them with:
+        is_root || die "missing: ${missing[*]}. Install them with:
   sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}
 (or point PG_BIN / NGINX at existing binaries), then run make up again."
-        fi
-        say "installing with apt: ${missing[*]}"
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get update
-        apt-get install -y --no-install-recommends "${missing[@]}"
+        apt_install "${missing[@]}"
     fi
-    PG_BIN=$(find_pg_bin) || die "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin or PG_BIN"
+    PG_BIN=$(pg_find_bin) || die "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin or PG_BIN"
     NGINX_BIN=$(find_nginx) || die "nginx not found (set NGINX=/path/to/nginx)"
     command -v envsubst >/dev/null 2>&1 || die "envsubst not found (Debian package gettext-base)"
     command -v setsid >/dev/null 2>&1 || die "setsid not found (Debian package util-linux)"
@@ -249,28 +190,6 @@ ensure_tools() {
 # ---------------------------------------------------------------------------------------------
 # Processes
 # ---------------------------------------------------------------------------------------------
-
-# proc_alive PID COMM: PID is a live (not zombie) process whose name is COMM.
-proc_alive() {
-    local pid=$1 comm=$2 stat
-    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-    [[ "$stat" == "$pid ($comm) "* ]] || return 1
-    local state=${stat##*) }
-    state=${state%% *}
-    [ "$state" != Z ] && [ "$state" != X ]
-}
-
-# Waits (bounded) until PID has left the process table, zombie included: an orphan is reaped by
-# PID 1, which some minimal init processes do only after a while.
-wait_reaped() {
-    local pid=$1 _
-    for _ in $(seq 1 50); do
-        [ -e "/proc/$pid" ] || return 0
-        sleep 0.1
-    done
-    return 0
-}
 
 expected_comm() {
     case $1 in
@@ -314,10 +233,6 @@ stop_pid() {
     wait_reaped "$pid"
 }
 
-port_in_use() {
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 log_tail() {
     local file="$LOG_DIR/$1.log"
     [ -f "$file" ] || return 0
@@ -330,19 +245,11 @@ log_tail() {
 # PostgreSQL: a persistent cluster in .local/postgres (not a throwaway one: fsync stays on).
 # ---------------------------------------------------------------------------------------------
 
-as_pg_user() {
-    if is_root; then
-        (cd / && runuser -u postgres -- "$@")
-    else
-        "$@"
-    fi
-}
-
 postgres_pid() {
     local pid
     [ -f "$PG_DATA/postmaster.pid" ] || return 1
     pid=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null || true)
-    proc_alive "$pid" postgres || return 1
+    postgres_alive "$pid" || return 1
     echo "$pid"
 }
 
@@ -410,7 +317,7 @@ EOF
         sleep 0.3
     done
 
-    # Roles and databases (idempotent; passwords follow stack.env). Same script as in compose.
+    # Roles and databases (idempotent; passwords follow .env). Same script as in compose.
     env PATH="$PG_BIN:$PATH" PGHOST="$PG_DIR" PGPORT="$PG_PORT" POSTGRES_USER=postgres POSTGRES_DB=postgres \
         AUTH_DB_PASSWORD="$(require_secret AUTH_DB_PASSWORD)" \
         NOTES_DB_PASSWORD="$(require_secret NOTES_DB_PASSWORD)" \
@@ -423,7 +330,7 @@ stop_postgres() {
     if pid=$(postgres_pid); then
         say "postgres: stopping (pid $pid)"
         as_pg_user "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t "${STACK_STOP_TIMEOUT:-20}" >/dev/null 2>&1 || true
-        if proc_alive "$pid" postgres; then
+        if postgres_alive "$pid"; then
             warn "postgres (pid $pid) still running after pg_ctl stop; sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null || true
         fi
@@ -513,7 +420,7 @@ service_env() {
     for key in "${pass[@]}"; do
         value=${cfg[$key]:-}
         # STACK_ACCESS_TOKEN_TTL_SECONDS and STACK_SIGNUPS_PER_CLIENT in the environment win over
-        # stack.env (browser tests: a short token lifetime, and sign-ups from one address each run).
+        # .env (browser tests: a short token lifetime, and sign-ups from one address each run).
         case $key in
             ACCESS_TOKEN_TTL_SECONDS | SIGNUPS_PER_CLIENT) value=$(setting "STACK_$key" "$value") ;;
         esac
@@ -564,20 +471,15 @@ stop_service() {
 
 # wait_ready NAME URL: polls URL until it answers 2xx; fails when the process dies or time is up.
 wait_ready() {
-    local name=$1 url=$2 timeout=${STACK_READY_TIMEOUT:-120} deadline
-    deadline=$((SECONDS + timeout))
-    until curl --fail --silent --max-time 2 --output /dev/null "$url"; do
-        if ! live_pid "$name" >/dev/null; then
-            log_tail "$name"
-            die "$name stopped while starting (log: $LOG_DIR/$name.log)"
-        fi
-        if [ "$SECONDS" -ge "$deadline" ]; then
-            log_tail "$name"
-            die "$name not ready after ${timeout}s ($url); it keeps running: see $LOG_DIR/$name.log, make down stops it"
-        fi
-        sleep 0.5
-    done
-    say "$name: ready ($url)"
+    local name=$1 url=$2 timeout=${STACK_READY_TIMEOUT:-120} rc=0
+    wait_http_ok "$url" "$timeout" live_pid "$name" >/dev/null || rc=$?
+    if [ "$rc" -eq 0 ]; then
+        say "$name: ready ($url)"
+        return 0
+    fi
+    log_tail "$name"
+    [ "$rc" -ne 1 ] || die "$name stopped while starting (log: $LOG_DIR/$name.log)"
+    die "$name not ready after ${timeout}s ($url); it keeps running: see $LOG_DIR/$name.log, make down stops it"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -693,7 +595,7 @@ Latchkey is up (native stack, $CONFIGURATION build from $BIN_DIR).
   notes      http://127.0.0.1:$NOTES_PORT
   profile    http://127.0.0.1:$PROFILE_PORT
   postgres   127.0.0.1:$PG_PORT, databases auth, notes, profile (data in .local/postgres, kept by make down)
-  settings   .local/stack.env (secrets; edit to override, then make down && make up)
+  settings   .env (secrets, shared with docker compose; edit to override, then make down && make up)
   logs       .local/logs/{postgres,auth,notes,profile,gateway}.log   (make logs follows them)
   status     make status
   stop       make down
@@ -710,7 +612,7 @@ cmd_down() {
     wait
     stop_service auth
     if [ -e "$PG_DATA/postmaster.pid" ]; then
-        PG_BIN=$(find_pg_bin) || die "PostgreSQL is running but no pg_ctl was found (set PG_BIN)"
+        PG_BIN=$(pg_find_bin) || die "PostgreSQL is running but no pg_ctl was found (set PG_BIN)"
         stop_postgres
     fi
     rm -f "$RUN_DIR/postgres.pid" "$RUN_DIR/mode"
@@ -741,7 +643,7 @@ cmd_status() {
             state=running
             local probe="$url/readyz"
             [ "$name" != gateway ] || probe="$url/.well-known/jwks.json"
-            curl --fail --silent --max-time 2 --output /dev/null "$probe" && state=ready
+            http_ok "$probe" && state=ready
         else
             state=stopped pid=-
         fi

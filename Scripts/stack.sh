@@ -12,7 +12,8 @@
 # - docker: when a Docker engine answers (`docker info`), with docker-compose.yml. Secrets come
 #   from the git-ignored .env; when there is none, one is written with fresh secrets (0600).
 # - native: otherwise, with Scripts/stack-native.sh: local PostgreSQL 15 in .local/postgres,
-#   release builds, nginx; all on 127.0.0.1 (see that script for its settings).
+#   release builds, nginx; all on 127.0.0.1, with the settings and secrets of the same .env
+#   (written the same way when missing; see that script for its settings).
 # STACK_MODE=native or STACK_MODE=docker forces one. `down`, `logs` and `status` act on the mode
 # the last `up` used (.local/run/mode).
 set -euo pipefail
@@ -23,10 +24,15 @@ readonly MODE_FILE="$repo/.local/run/mode"
 readonly COMPOSE_PROJECT=latchkey
 
 say() { printf 'stack: %s\n' "$*"; }
+log() { say "$*" >&2; }
 die() {
     printf 'stack: error: %s\n' "$*" >&2
     exit 1
 }
+# shellcheck source=Scripts/lib/common.sh
+source "$repo/Scripts/lib/common.sh"
+# shellcheck source=Scripts/lib/secrets.sh
+source "$repo/Scripts/lib/secrets.sh"
 
 usage() {
     echo "usage: $0 up|down|logs|status" >&2
@@ -70,32 +76,17 @@ find_compose() {
     COMPOSE+=(--project-name "$COMPOSE_PROJECT" --file "$repo/docker-compose.yml" --project-directory "$repo")
 }
 
-rand_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
-rand_b64() { head -c "$1" /dev/urandom | base64 -w0; }
-
 # Writes .env with fresh secrets when there is none (a copy of .env.example, filled in).
 ensure_dotenv() {
-    local env_file="$repo/.env" tmp
-    [ -f "$env_file" ] && return 0
-    say "writing $env_file with fresh secrets (git-ignored; keep it, the database volume depends on it)"
-    tmp=$(mktemp "$repo/.env.XXXXXX")
-    chmod 600 "$tmp"
-    local line key
-    while IFS= read -r line || [ -n "$line" ]; do
-        key=${line%%=*}
-        case $line in
-            AUTH_SECRET_KEY=*) echo "$key=$(rand_b64 32)" ;;
-            *_PASSWORD=* | *_INTROSPECTION_SECRET=*) echo "$key=$(rand_hex 24)" ;;
-            *) printf '%s\n' "$line" ;;
-        esac
-    done <"$repo/.env.example" >"$tmp"
-    mv -f "$tmp" "$env_file"
+    [ -f "$repo/.env" ] && return 0
+    say "writing $repo/.env with fresh secrets (git-ignored; keep it, the database volume depends on it)"
+    env_file_write "$repo/.env" "$repo/.env.example"
 }
 
 wait_gateway() {
     local port=$1 timeout=${STACK_READY_TIMEOUT:-600} deadline
     deadline=$((SECONDS + timeout))
-    until curl --fail --silent --max-time 2 --output /dev/null "http://127.0.0.1:$port/.well-known/jwks.json"; do
+    until http_ok "http://127.0.0.1:$port/.well-known/jwks.json"; do
         [ "$SECONDS" -lt "$deadline" ] || die "the gateway did not answer within ${timeout}s; see: make logs"
         sleep 2
     done

@@ -9,7 +9,7 @@
 #   4. deploy/k8s           kustomize-rendered base and overlays (raw files when no kubectl),
 #                           kubernetes-validate --strict; CloudNativePG resources are custom
 #                           kinds without a schema here: checked for shape only, and said so
-#   5. shell scripts        bash -n, shellcheck (.ci/run, Scripts/*.sh, Tests/*/run.sh)
+#   5. shell scripts        bash -n, shellcheck (.ci/run, Scripts/*.sh, Scripts/lib/*.sh, Tests/*/run.sh)
 #
 # Installs what is missing: with apt (as root) docker-compose, nginx, gettext-base, shellcheck;
 # with pip the pinned validators below. Needs no Docker engine and no network beyond those.
@@ -305,7 +305,7 @@ section "shell scripts"
 # ---------------------------------------------------------------------------------------------
 
 scripts=(.ci/run deploy/postgres/init.sh)
-for file in Scripts/*.sh Tests/*/run.sh; do
+for file in Scripts/*.sh Scripts/lib/*.sh Tests/*/run.sh; do
     [ -f "$file" ] && scripts+=("$file")
 done
 for file in "${scripts[@]}"; do

@@ -4,7 +4,7 @@
 #   Scripts/with-test-postgres.sh CMD ARGS...
 #
 # If DATABASE_URL is already set, CMD is exec'd as is. Otherwise a throwaway cluster is started
-# in a RAM-backed temp dir (see postgres-throwaway.sh), the database latchkey_test is created, and
+# in a RAM-backed temp dir (see postgres-throwaway.sh and Scripts/lib/postgres.sh), the database latchkey_test is created, and
 # CMD runs with:
 #   DATABASE_URL=postgres://postgres@127.0.0.1:PORT/latchkey_test
 #   LATCHKEY_TEST_POSTGRES=postgres://postgres@127.0.0.1:PORT   (server URL; tests may CREATE DATABASE)
@@ -26,6 +26,17 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 throwaway="$script_dir/postgres-throwaway.sh"
 readonly TEST_DB=latchkey_test
 
+log() { echo "with-test-postgres: $*" >&2; }
+# shellcheck disable=SC2317 # for the helpers of Scripts/lib/
+die() {
+    log "$*"
+    exit 1
+}
+# shellcheck source=Scripts/lib/common.sh
+source "$script_dir/lib/common.sh"
+# shellcheck source=Scripts/lib/postgres.sh
+source "$script_dir/lib/postgres.sh"
+
 pg_dir=""
 clusters_dir=""
 child=""
@@ -39,7 +50,7 @@ cleanup() {
         wait "$child" 2>/dev/null || true
     fi
     if [ -n "$pg_dir" ]; then
-        "$throwaway" stop "$pg_dir" || echo "with-test-postgres: failed to stop cluster in $pg_dir" >&2
+        "$throwaway" stop "$pg_dir" || log "failed to stop cluster in $pg_dir"
         # We created this directory ourselves, so it is ours to remove even if stop refused.
         [ ! -e "$pg_dir" ] || rm -rf -- "$pg_dir"
     fi
@@ -49,7 +60,7 @@ cleanup() {
         local cluster
         for cluster in "$clusters_dir"/*/; do
             [ -d "$cluster" ] || continue
-            echo "with-test-postgres: stopping a cluster a test left behind: $cluster" >&2
+            log "stopping a cluster a test left behind: $cluster"
             "$throwaway" stop "$cluster" >/dev/null 2>&1 || true
         done
         rm -rf -- "$clusters_dir"
@@ -73,21 +84,12 @@ trap 'on_signal INT 130' INT
 trap 'on_signal TERM 143' TERM
 trap 'on_signal HUP 129' HUP
 
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-    pg_dir=$(mktemp -d /dev/shm/latchkey-pg.XXXXXX)
-else
-    pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/latchkey-pg.XXXXXX")
-fi
-if [ "$(id -u)" -eq 0 ] && id -u postgres >/dev/null 2>&1; then
-    chown postgres: "$pg_dir"
-fi
-chmod 700 "$pg_dir"
-
-echo "with-test-postgres: starting throwaway PostgreSQL in $pg_dir" >&2
+pg_dir=$(pg_tmp_dir pg)
+log "starting throwaway PostgreSQL in $pg_dir"
 server_url=$("$throwaway" start "$pg_dir")
 port=$(cat "$pg_dir/port")
 "$throwaway" createdb "$pg_dir" "$TEST_DB"
-echo "with-test-postgres: PostgreSQL ready at $server_url (database $TEST_DB)" >&2
+log "PostgreSQL ready at $server_url (database $TEST_DB)"
 
 # Where tests that need a cluster of their own (e.g. to restart it) make it, so that cleanup finds them.
 clusters_dir="$pg_dir.clusters"

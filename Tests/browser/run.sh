@@ -21,29 +21,23 @@
 #   CHROMIUM                  the browser binary (/usr/bin/chromium)
 set -euo pipefail
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+repo=$(pwd -P)
 readonly repo
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+export CHROMIUM
 readonly ARTIFACTS="$repo/test-artifacts/browser"
 readonly VENV="$repo/.local/browser-venv"
 readonly REQUIREMENTS="$repo/Tests/browser/requirements.txt"
-CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-export CHROMIUM
 
 say() { printf 'browser-test: %s\n' "$*"; }
+log() { say "$*" >&2; }
 die() {
     printf 'browser-test: error: %s\n' "$*" >&2
     exit 1
 }
-is_root() { [ "$(id -u)" -eq 0 ]; }
-
-apt_install() {
-    is_root || die "missing $*; install with: sudo apt-get update && sudo apt-get install -y --no-install-recommends $*"
-    say "installing with apt: $*"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends "$@" >/dev/null 2>&1 ||
-        { apt-get update -qq && apt-get install -y --no-install-recommends "$@" >/dev/null; } ||
-        die "apt-get install $* failed"
-}
+# shellcheck source=Scripts/lib/common.sh
+source "$repo/Scripts/lib/common.sh"
 
 ensure_chromium() {
     if [ ! -x "$CHROMIUM" ]; then
@@ -62,26 +56,14 @@ ensure_python() {
     elif command -v python3 >/dev/null 2>&1 && python3 -c "$check" 2>/dev/null; then
         PYTHON=$(command -v python3)
     else
-        command -v python3 >/dev/null 2>&1 || apt_install python3
-        if [ ! -x "$VENV/bin/python" ]; then
-            mkdir -p "$repo/.local"
-            say "creating $VENV"
-            if ! python3 -m venv "$VENV" 2>/dev/null; then
-                rm -rf "$VENV"
-                apt_install python3-venv
-                python3 -m venv "$VENV" || die "python3 -m venv $VENV failed"
-            fi
-        fi
-        say "installing $(grep -v '^#' "$REQUIREMENTS" | tr '\n' ' ')into $VENV"
-        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" ||
-            die "pip install -r $REQUIREMENTS failed"
+        venv_install "$VENV" -r "$REQUIREMENTS"
         PYTHON="$VENV/bin/python"
     fi
     say "python: $PYTHON ($("$PYTHON" -c 'import importlib.metadata as m; print("playwright", m.version("playwright"), "pytest", m.version("pytest"))'))"
 }
 
 gateway_answers() {
-    curl --fail --silent --max-time 2 --output /dev/null "$1/.well-known/jwks.json"
+    http_ok "$1/.well-known/jwks.json"
 }
 
 started_stack=0

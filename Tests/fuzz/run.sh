@@ -5,7 +5,7 @@
 #   Tests/fuzz/run.sh                      (what `make fuzz` runs)
 #
 # Starts its own stack of the debug binaries (.build/debug, built when missing) on free loopback
-# ports, with a throwaway PostgreSQL (Scripts/postgres-throwaway.sh), signs up and logs in a user,
+# ports, with a throwaway PostgreSQL (Scripts/lib/throwaway-stack.sh), signs up and logs in a user,
 # runs schemathesis per service with that user's bearer token (and, for auth's internal API, a
 # resource service's Basic credentials), and stops everything by PID, whatever happens.
 #
@@ -18,21 +18,25 @@
 # Reports (JUnit, and the services' logs on failure) go to test-artifacts/fuzz/.
 set -euo pipefail
 
-readonly SCHEMATHESIS_VERSION=4.32.5
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-cd "$root"
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=Scripts/lib/throwaway-stack.sh
+source Scripts/lib/throwaway-stack.sh
+stack_init fuzz
 max_examples=${FUZZ_MAX_EXAMPLES:-25}
 max_time=${FUZZ_MAX_TIME:-25}
 bin_dir=${FUZZ_BIN_DIR:-$root/.build/debug}
 venv=${FUZZ_VENV:-$root/.build/fuzz-venv}
 seed=${FUZZ_SEED:-$((RANDOM * 32768 + RANDOM))}
 artifacts=$root/test-artifacts/fuzz
-started=$SECONDS
 
-log() { printf '[fuzz %4ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
-# shellcheck source=Scripts/throwaway-stack.sh
-source Scripts/throwaway-stack.sh
+# At exit (stack_exit): after a failure, the services' logs to the artifacts and their last lines here.
+stack_exit_hook() {
+    [ "$1" -ne 0 ] || return 0
+    stack_copy_logs "$artifacts"
+    for name in auth notes profile; do
+        [ ! -f "$work/$name.log" ] || { echo "---- last lines of $name.log ----" >&2; tail -n 30 "$work/$name.log" >&2; }
+    done
+}
 
 # --- tools --------------------------------------------------------------------------------------
 for name in auth notes profile; do
@@ -42,6 +46,7 @@ for name in auth notes profile; do
         break
     fi
 done
+readonly SCHEMATHESIS_VERSION=4.32.5
 if ! "$venv/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
     venv_install "$venv" "schemathesis==$SCHEMATHESIS_VERSION"
 fi
@@ -49,27 +54,6 @@ fi
 # --- stack --------------------------------------------------------------------------------------
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
-stack_init fuzz
-
-# shellcheck disable=SC2317 # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM HUP
-    if [ "$rc" -ne 0 ]; then
-        stack_copy_logs "$artifacts"
-        for name in auth notes profile; do
-            [ ! -f "$work/$name.log" ] || { echo "---- last lines of $name.log ----" >&2; tail -n 30 "$work/$name.log" >&2; }
-        done
-    fi
-    stack_stop
-    log "finished with exit code $rc"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-
 stack_start "$bin_dir" BCRYPT_COST=4 LOGIN_FAILURES_PER_EMAIL=1000000 LOGIN_FAILURES_PER_CLIENT=1000000 SIGNUPS_PER_CLIENT=1000000
 log "stack ready: auth :$auth_port, notes :$notes_port, profile :$profile_port (PIDs ${stack_pids[*]})"
 

@@ -5,7 +5,7 @@
 #   Tests/soak/run.sh
 #
 # Builds the release executables (auth, notes, profile) when SOAK_BUILD is not 0, starts them with a
-# throwaway PostgreSQL (Scripts/postgres-throwaway.sh), runs Tests/soak/soak.py, and stops
+# throwaway PostgreSQL (Scripts/lib/throwaway-stack.sh), runs Tests/soak/soak.py, and stops
 # everything by PID, whatever happens. The summary table is printed and written to
 # test-artifacts/soak/latest.md; the exit status is non-zero on any 5xx, transport error,
 # unexpected status, connection leak or memory growth after warm-up.
@@ -21,21 +21,19 @@
 #   SOAK_VENV          the virtualenv for the driver (default .build/soak-venv; made when missing)
 set -euo pipefail
 
-readonly AIOHTTP_VERSION=3.13.2
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)
-cd "$root"
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+# shellcheck source=Scripts/lib/throwaway-stack.sh
+source Scripts/lib/throwaway-stack.sh
 duration=${SOAK_DURATION:-180}
 connections=${SOAK_CONNECTIONS:-64}
 warmup=${SOAK_WARMUP:-$((duration / 2))}
 bin_dir=${SOAK_BIN_DIR:-$root/.build/release}
 venv=${SOAK_VENV:-$root/.build/soak-venv}
 artifacts=$root/test-artifacts/soak
-started=$SECONDS
+stack_init soak
 
-log() { printf '[soak %4ss] %s\n' "$((SECONDS - started))" "$*" >&2; }
-# shellcheck source=Scripts/throwaway-stack.sh
-source Scripts/throwaway-stack.sh
+# At exit (stack_exit): the services' logs go beside the report, whatever happened.
+stack_exit_hook() { stack_copy_logs "$artifacts"; }
 
 if [ "${SOAK_BUILD:-1}" != 0 ]; then
     log "building release executables"
@@ -44,28 +42,13 @@ if [ "${SOAK_BUILD:-1}" != 0 ]; then
     done
 fi
 for name in auth notes profile; do
-    [ -x "$bin_dir/$name" ] || { log "missing $bin_dir/$name"; exit 1; }
+    [ -x "$bin_dir/$name" ] || die "missing $bin_dir/$name"
 done
+readonly AIOHTTP_VERSION=3.13.2
 if ! "$venv/bin/python" -c "import aiohttp, sys; sys.exit(aiohttp.__version__ != '$AIOHTTP_VERSION')" 2>/dev/null; then
     venv_install "$venv" "aiohttp==$AIOHTTP_VERSION"
 fi
-
 mkdir -p "$artifacts"
-stack_init soak
-
-# shellcheck disable=SC2317 # invoked via trap
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM HUP
-    stack_copy_logs "$artifacts"
-    stack_stop
-    log "finished with exit code $rc"
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
 
 # BCRYPT_COST=6: the soak measures the services' plumbing (connections, pools, memory), and with
 # the default cost of 12 the logins of the revocation mix would only measure bcrypt.
