@@ -25,6 +25,19 @@ struct StalledPeerTests {
     static let timeout = Duration.seconds(1)
     static let margin = Duration.milliseconds(600)
 
+    /// Runs `body` with a client like the resource services' own, and shuts the client down even when
+    /// `body` throws (a client dropped without shutdown traps, and takes every other test with it).
+    static func withHTTPClient(_ body: (HTTPClient) async throws -> Void) async throws {
+        let httpClient = self.makeHTTPClient()
+        do {
+            try await body(httpClient)
+        } catch {
+            try? await httpClient.shutdown()
+            throw error
+        }
+        try await httpClient.shutdown()
+    }
+
     /// A client like the resource services' own: a connect timeout and no read timeout.
     static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
@@ -47,70 +60,70 @@ struct StalledPeerTests {
     /// timeout plus the margin (before: the write hung for as long as the peer stalled).
     @Test func writeWithIntrospectionStalledMidBodyFailsClosedInTime() async throws {
         let peer = StallingPeer(mode: .stallMidBody)
-        let httpClient = Self.makeHTTPClient()
         let factory = TokenFactory()
         let token = factory.token()
-        try await peer.application().test(.live) { live in
-            let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
-            let authenticator = AccessTokenAuthenticator<TestIdentityContext>(
-                verifier: TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)),
-                cookieNames: TokenCookieNames(secure: true),
-                revokedSessions: RevokedSessions()
-            )
-            let router = Router(context: TestIdentityContext.self)
-            router.confirmedGroup("/v1", authenticator: authenticator, checker: checker).post("me") { _, _ in "confirmed" }
-            let app = Application(router: router, logger: Self.logger)
-            try await app.test(.router) { client in
-                let started = ContinuousClock.now
-                let response = try await client.execute(uri: "/v1/me", method: .post, headers: [.authorization: "Bearer \(token)"])
-                let elapsed = ContinuousClock.now - started
+        try await Self.withHTTPClient { httpClient in
+            try await peer.application().test(.live) { live in
+                let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
+                let authenticator = AccessTokenAuthenticator<TestIdentityContext>(
+                    verifier: TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)),
+                    cookieNames: TokenCookieNames(secure: true),
+                    revokedSessions: RevokedSessions()
+                )
+                let router = Router(context: TestIdentityContext.self)
+                router.confirmedGroup("/v1", authenticator: authenticator, checker: checker).post("me") { _, _ in "confirmed" }
+                let app = Application(router: router, logger: Self.logger)
+                try await app.test(.router) { client in
+                    let started = ContinuousClock.now
+                    let response = try await client.execute(uri: "/v1/me", method: .post, headers: [.authorization: "Bearer \(token)"])
+                    let elapsed = ContinuousClock.now - started
 
-                try ProblemExpectations.expect(response, .authUnavailable, notContaining: [token])
-                #expect(response.headers[.retryAfter] != nil)
-                #expect(elapsed >= Self.timeout - .milliseconds(50), "answered before the deadline: \(elapsed)")
-                #expect(elapsed < Self.timeout + Self.margin, "a stalled body held the write for \(elapsed)")
-                print("[writeWithIntrospectionStalledMidBody] 503 after \(elapsed) (timeout \(Self.timeout))")
+                    try ProblemExpectations.expect(response, .authUnavailable, notContaining: [token])
+                    #expect(response.headers[.retryAfter] != nil)
+                    #expect(elapsed >= Self.timeout - .milliseconds(50), "answered before the deadline: \(elapsed)")
+                    #expect(elapsed < Self.timeout + Self.margin, "a stalled body held the write for \(elapsed)")
+                    print("[writeWithIntrospectionStalledMidBody] 503 after \(elapsed) (timeout \(Self.timeout))")
+                }
+                peer.release()
             }
-            peer.release()
         }
         #expect(peer.requestCount == 1)
-        try await httpClient.shutdown()
     }
 
     /// The same for a peer that stalls before the head (async-http-client's own deadline covered this
     /// case already; the whole-answer deadline must not break it).
     @Test func introspectionStalledBeforeHeadFailsClosedInTime() async throws {
         let peer = StallingPeer(mode: .stallBeforeHead)
-        let httpClient = Self.makeHTTPClient()
         let factory = TokenFactory()
-        try await peer.application().test(.live) { live in
-            let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
-            let token = factory.token()
-            let claims = try await TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)).verify(token)
-            let identity = LocalIdentity(claims: claims, transport: .bearer, accessToken: token)
-            let started = ContinuousClock.now
-            await #expect(throws: Problem.self) { _ = try await checker.isSessionActive(identity) }
-            let elapsed = ContinuousClock.now - started
-            #expect(elapsed < Self.timeout + Self.margin, "a stalled head held the confirmation for \(elapsed)")
-            peer.release()
+        try await Self.withHTTPClient { httpClient in
+            try await peer.application().test(.live) { live in
+                let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
+                let token = factory.token()
+                let claims = try await TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)).verify(token)
+                let identity = LocalIdentity(claims: claims, transport: .bearer, accessToken: token)
+                let started = ContinuousClock.now
+                await #expect(throws: Problem.self) { _ = try await checker.isSessionActive(identity) }
+                let elapsed = ContinuousClock.now - started
+                #expect(elapsed < Self.timeout + Self.margin, "a stalled head held the confirmation for \(elapsed)")
+                peer.release()
+            }
         }
-        try await httpClient.shutdown()
     }
 
     /// A JWKS body that stalls: the fetch fails with ``DeadlineExceeded`` within its timeout.
     @Test func jwksFetchStalledMidBodyEndsInTime() async throws {
         let peer = StallingPeer(mode: .stallMidBody, keys: [TokenFactory().verificationKey])
-        let httpClient = Self.makeHTTPClient()
-        try await peer.application().test(.live) { live in
-            let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
-            let started = ContinuousClock.now
-            await #expect(throws: DeadlineExceeded(limit: Self.timeout)) { _ = try await fetcher.fetch() }
-            let elapsed = ContinuousClock.now - started
-            #expect(elapsed < Self.timeout + Self.margin, "a stalled JWKS body held the fetch for \(elapsed)")
-            print("[jwksFetchStalledMidBody] gave up after \(elapsed) (timeout \(Self.timeout))")
-            peer.release()
+        try await Self.withHTTPClient { httpClient in
+            try await peer.application().test(.live) { live in
+                let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
+                let started = ContinuousClock.now
+                await #expect(throws: DeadlineExceeded(limit: Self.timeout)) { _ = try await fetcher.fetch() }
+                let elapsed = ContinuousClock.now - started
+                #expect(elapsed < Self.timeout + Self.margin, "a stalled JWKS body held the fetch for \(elapsed)")
+                print("[jwksFetchStalledMidBody] gave up after \(elapsed) (timeout \(Self.timeout))")
+                peer.release()
+            }
         }
-        try await httpClient.shutdown()
     }
 
     /// A stalled JWKS fetch cannot wedge the cache: a token with an unknown `kid` that waits on the
@@ -119,30 +132,30 @@ struct StalledPeerTests {
     @Test func stalledJWKSFetchDoesNotWedgeTheCache() async throws {
         let factory = TokenFactory()
         let peer = StallingPeer(mode: .stallMidBody, keys: [factory.verificationKey])
-        let httpClient = Self.makeHTTPClient()
-        try await peer.application().test(.live) { live in
-            let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
-            let cache = JWKSCache(fetcher: fetcher, logger: Self.logger, unknownKeyRefetchInterval: .milliseconds(100))
-            let started = ContinuousClock.now
-            let stalledRefresh = Task { try await cache.refresh() }
-            try await Task.sleep(for: .milliseconds(100))
-            // Waits on the fetch under way rather than refusing a key it is about to load.
-            let waiting = await cache.verificationKey(for: factory.kid)
-            #expect(waiting == nil)
-            let outcome = await stalledRefresh.result
-            #expect(throws: DeadlineExceeded.self) { try outcome.get() }
-            let elapsed = ContinuousClock.now - started
-            #expect(elapsed < Self.timeout + Self.margin, "the stalled fetch held the cache for \(elapsed)")
-            #expect(await !cache.isLoaded)
+        try await Self.withHTTPClient { httpClient in
+            try await peer.application().test(.live) { live in
+                let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
+                let cache = JWKSCache(fetcher: fetcher, logger: Self.logger, unknownKeyRefetchInterval: .milliseconds(100))
+                let started = ContinuousClock.now
+                let stalledRefresh = Task { try await cache.refresh() }
+                try await Task.sleep(for: .milliseconds(100))
+                // Waits on the fetch under way rather than refusing a key it is about to load.
+                let waiting = await cache.verificationKey(for: factory.kid)
+                #expect(waiting == nil)
+                let outcome = await stalledRefresh.result
+                #expect(throws: DeadlineExceeded.self) { try outcome.get() }
+                let elapsed = ContinuousClock.now - started
+                #expect(elapsed < Self.timeout + Self.margin, "the stalled fetch held the cache for \(elapsed)")
+                #expect(await !cache.isLoaded)
 
-            peer.setMode(.answer)
-            try await cache.refresh()
-            #expect(await cache.isLoaded)
-            #expect(cache.hasLoadedKeys)
-            #expect(await cache.verificationKey(for: factory.kid) != nil)
-            #expect(peer.requestCount >= 2)
-            peer.release()
+                peer.setMode(.answer)
+                try await cache.refresh()
+                #expect(await cache.isLoaded)
+                #expect(cache.hasLoadedKeys)
+                #expect(await cache.verificationKey(for: factory.kid) != nil)
+                #expect(peer.requestCount >= 2)
+                peer.release()
+            }
         }
-        try await httpClient.shutdown()
     }
 }

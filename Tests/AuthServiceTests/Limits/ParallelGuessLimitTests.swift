@@ -37,9 +37,12 @@ import Testing
     }
 
     /// `LOGIN_FAILURES_PER_CLIENT=3`: 30 wrong logins for 30 e-mails from one client address at once.
+    ///
+    /// Over async-http-client's pool of connections, so the 30 really arrive together (the `.live`
+    /// test client sends everything down one connection, where HTTP/1 serves them one by one).
     @Test func perClientLimitHoldsAtOnce() async throws {
         let settings = ["LOGIN_FAILURES_PER_CLIENT": "3", "LOGIN_FAILURES_PER_EMAIL": "100", "LOGIN_FAILURE_WINDOW_SECONDS": "60"]
-        try await TestApp.run(settings, setup: .live) { api in
+        try await TestApp.run(settings, setup: .ahc(.http)) { api in
             let user = try await api.newUser("parallel-client")
             let attacker = ClientRateLimitTests.uniqueAddress()
             let responses = try await concurrently(Self.guesses) { _ in
@@ -72,7 +75,7 @@ import Testing
     /// 429 and create nothing; another address may still sign up; after the window, so may this one.
     @Test func signUpLimitHoldsAtOnce() async throws {
         let settings = ["SIGNUPS_PER_CLIENT": "5", "SIGNUP_WINDOW_SECONDS": "3600"]
-        try await TestApp.run(settings, setup: .live) { api in
+        try await TestApp.run(settings, setup: .ahc(.http)) { api in
             let address = ClientRateLimitTests.uniqueAddress()
             var other = ClientRateLimitTests.uniqueAddress()
             while other == address { other = ClientRateLimitTests.uniqueAddress() }

@@ -17,16 +17,16 @@ struct ProfileController: Sendable {
 
     /// The caller's profile, nulls when never set.
     @Sendable func show(request: Request, context: AuthenticatedRequestContext<ServiceRequestContext>) async throws -> Response {
-        try JSONResponse.make(ProfileResponse(profile: try await self.profiles.find(userID: context.identity.userID)))
+        try JSONResponse.make(ProfileResponse(try await self.profiles.find(userID: context.identity.userID)))
     }
 
     /// Creates or replaces the caller's profile.
     @Sendable func replace(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
         let body = try await request.decodeJSON(as: ProfileRequest.self, context: context)
         var validator = FieldValidator()
-        ProfileRules.check(body, in: &validator)
+        ProfileRules.check(displayName: body.displayName, bio: body.bio, in: &validator)
         try validator.validate()
         let profile = try await self.profiles.upsert(userID: context.identity.userID, displayName: body.displayName, bio: body.bio, now: Date())
-        return try JSONResponse.make(ProfileResponse(profile: profile))
+        return try JSONResponse.make(ProfileResponse(profile))
     }
 }

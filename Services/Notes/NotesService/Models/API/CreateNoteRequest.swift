@@ -1,5 +1,0 @@
-/// `{title, body}`; `body` may be left out for an empty note.
-struct CreateNoteRequest: Decodable, Sendable {
-    let title: String
-    let body: String?
-}

@@ -1,5 +1,0 @@
-/// `{title?, body?}`: the fields to change.
-struct UpdateNoteRequest: Decodable, Sendable {
-    let title: String?
-    let body: String?
-}
