@@ -69,6 +69,7 @@ source "$repo/Scripts/lib/secrets.sh"
 # Settings: .env (the file compose reads), parsed (not sourced) as KEY=VALUE lines into cfg.
 # ---------------------------------------------------------------------------------------------
 
+declare -A cfg=()
 load_stack_env() { env_file_read "$STACK_ENV"; }
 
 # setting NAME DEFAULT: the environment (STACK_* only), else .env, else DEFAULT.
