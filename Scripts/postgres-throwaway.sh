@@ -17,15 +17,7 @@ set -euo pipefail
 readonly MARKER=.latchkey-postgres-throwaway
 readonly START_TIMEOUT=30
 
-die() {
-    echo "postgres-throwaway: $*" >&2
-    exit 1
-}
-
-log() {
-    echo "postgres-throwaway: $*" >&2
-}
-
+log_prefix=postgres-throwaway
 lib=$(dirname "${BASH_SOURCE[0]}")/lib
 # shellcheck source=Scripts/lib/common.sh
 source "$lib/common.sh"

@@ -49,13 +49,7 @@ readonly STACK_ENV="$repo/.env"
 readonly LEGACY_STACK_ENV="$LOCAL_DIR/stack.env"
 readonly SERVICES=(auth notes profile)
 
-say() { printf 'stack: %s\n' "$*"; }
-warn() { printf 'stack: %s\n' "$*" >&2; }
-log() { warn "$@"; }
-die() {
-    printf 'stack: error: %s\n' "$*" >&2
-    exit 1
-}
+log_prefix=stack
 # shellcheck source=Scripts/lib/common.sh
 source "$repo/Scripts/lib/common.sh"
 # shellcheck source=Scripts/lib/ports.sh
@@ -224,7 +218,7 @@ stop_pid() {
     deadline=$((SECONDS + timeout))
     while proc_alive "$pid" "$comm"; do
         if [ "$SECONDS" -ge "$deadline" ]; then
-            warn "$name (pid $pid) still running ${timeout}s after SIG$signal; sending SIGKILL"
+            log "$name (pid $pid) still running ${timeout}s after SIG$signal; sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null || true
             sleep 0.5
             break
@@ -332,7 +326,7 @@ stop_postgres() {
         say "postgres: stopping (pid $pid)"
         as_pg_user "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t "${STACK_STOP_TIMEOUT:-20}" >/dev/null 2>&1 || true
         if postgres_alive "$pid"; then
-            warn "postgres (pid $pid) still running after pg_ctl stop; sending SIGKILL"
+            log "postgres (pid $pid) still running after pg_ctl stop; sending SIGKILL"
             kill -KILL "$pid" 2>/dev/null || true
         fi
         wait_reaped "$pid"
@@ -533,7 +527,7 @@ start_gateway() {
     if port_in_use "$GATEWAY_PORT"; then
         die "port $GATEWAY_PORT (gateway) is taken by another program; stop it or set STACK_GATEWAY_PORT"
     fi
-    [ -f "$repo/Web/index.html" ] || warn "gateway: $repo/Web/index.html does not exist yet; / answers 404 until it does"
+    [ -f "$repo/Web/index.html" ] || log "gateway: $repo/Web/index.html does not exist yet; / answers 404 until it does"
     say "gateway: starting nginx on 127.0.0.1:$GATEWAY_PORT"
     # daemon on: nginx forks and writes its master's PID to .local/run/gateway.pid itself. Its
     # stderr (and so the access log, see the template) is the gateway log.

@@ -23,12 +23,7 @@ readonly repo
 readonly MODE_FILE="$repo/.local/run/mode"
 readonly COMPOSE_PROJECT=latchkey
 
-say() { printf 'stack: %s\n' "$*"; }
-log() { say "$*" >&2; }
-die() {
-    printf 'stack: error: %s\n' "$*" >&2
-    exit 1
-}
+log_prefix=stack
 # shellcheck source=Scripts/lib/common.sh
 source "$repo/Scripts/lib/common.sh"
 # shellcheck source=Scripts/lib/secrets.sh

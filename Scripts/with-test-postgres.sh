@@ -26,12 +26,7 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 throwaway="$script_dir/postgres-throwaway.sh"
 readonly TEST_DB=latchkey_test
 
-log() { echo "with-test-postgres: $*" >&2; }
-# shellcheck disable=SC2317 # for the helpers of Scripts/lib/
-die() {
-    log "$*"
-    exit 1
-}
+log_prefix=with-test-postgres
 # shellcheck source=Scripts/lib/common.sh
 source "$script_dir/lib/common.sh"
 # shellcheck source=Scripts/lib/postgres.sh

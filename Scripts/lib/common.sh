@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# Scripts/lib/common.sh: sourced by the scripts (and by the other files of Scripts/lib/). The script
-# that sources it defines log MESSAGE (one line to stderr) and die MESSAGE (log it, exit 1) first.
+# Scripts/lib/common.sh: sourced by the scripts (and by the other files of Scripts/lib/).
 #
+#   say, log, die MESSAGE        "PREFIX: MESSAGE" on stdout, the same on stderr, and "PREFIX: error:
+#                                MESSAGE" on stderr and exit 1; PREFIX is $log_prefix, set before sourcing
+#                                (a script may define its own log and die after sourcing)
 #   is_root                      this script runs as root
 #   apt_install PACKAGE...       installs Debian packages as root; otherwise dies with the command to run
 #   venv_install VENV PIP-ARGS   makes the virtualenv VENV when missing (with Debian's python3-venv, added
@@ -16,15 +18,24 @@
 #   on_exit FUNCTION             runs FUNCTION at exit; INT, TERM and HUP exit 130, 143 and 129, so it runs
 #   ram_dir NAME                 prints a new folder latchkey-NAME.XXXXXX in /dev/shm (else $TMPDIR or /tmp)
 
+log_prefix=${log_prefix:-latchkey}
+say() { printf '%s: %s\n' "$log_prefix" "$*"; }
+log() { say "$*" >&2; }
+die() {
+    printf '%s: error: %s\n' "$log_prefix" "$*" >&2
+    exit 1
+}
+
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
 apt_install() {
     is_root || die "missing $*; install with: sudo apt-get update && sudo apt-get install -y --no-install-recommends $*"
     log "installing with apt: $*"
     export DEBIAN_FRONTEND=noninteractive
-    # The package lists may be missing or stale: update them only when a first try fails.
-    { apt-get install -y -qq --no-install-recommends "$@" ||
-        { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"; }; } >&2 ||
+    # The package lists may be missing or stale: update them only when a first try fails (whose
+    # errors are expected, so only the second try's are shown).
+    apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "$@" >/dev/null; } ||
         die "apt-get install $* failed"
 }
 

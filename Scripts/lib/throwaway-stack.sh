@@ -2,7 +2,7 @@
 # Scripts/lib/throwaway-stack.sh: auth, notes and profile on free loopback ports with a throwaway
 # PostgreSQL (Scripts/postgres-throwaway.sh), for the scripts that drive the real executables from
 # outside (Tests/fuzz/run.sh, Tests/soak/run.sh, Scripts/bench.sh). Sourced from the repository root;
-# sources common.sh, ports.sh, postgres.sh and secrets.sh, and defines their log and die: lines
+# sources common.sh, ports.sh, postgres.sh and secrets.sh, and replaces their log and die: lines
 # "[NAME   12s] message" on stderr, seconds since stack_init.
 #
 #   root                                the repository root (where the script sourced this file)

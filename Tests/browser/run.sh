@@ -30,12 +30,7 @@ readonly ARTIFACTS="$repo/test-artifacts/browser"
 readonly VENV="$repo/.local/browser-venv"
 readonly REQUIREMENTS="$repo/Tests/browser/requirements.txt"
 
-say() { printf 'browser-test: %s\n' "$*"; }
-log() { say "$*" >&2; }
-die() {
-    printf 'browser-test: error: %s\n' "$*" >&2
-    exit 1
-}
+log_prefix=browser-test
 # shellcheck source=Scripts/lib/common.sh
 source "$repo/Scripts/lib/common.sh"
 
@@ -95,8 +90,10 @@ main() {
     if [ -n "${LATCHKEY_BASE_URL:-}" ]; then
         say "testing $LATCHKEY_BASE_URL (LATCHKEY_BASE_URL; no stack started here)"
     else
-        local port=${STACK_GATEWAY_PORT:-8080} ttl=${BROWSER_ACCESS_TTL:-10}
-        export LATCHKEY_BASE_URL="http://localhost:$port"
+        local ttl=${BROWSER_ACCESS_TTL:-10}
+        # The gateway port is fixed here (a GATEWAY_PORT in .env would otherwise move it).
+        export STACK_GATEWAY_PORT=${STACK_GATEWAY_PORT:-8080}
+        export LATCHKEY_BASE_URL="http://localhost:$STACK_GATEWAY_PORT"
         if gateway_answers "$LATCHKEY_BASE_URL"; then
             say "a stack already answers on $LATCHKEY_BASE_URL: bringing it up to date, leaving it running afterwards"
             say "(services that keep running keep their access-token lifetime; the expiry test skips if it is long)"
