@@ -29,8 +29,9 @@
 #   SWIFT, PG_BIN, NGINX    the swift driver, PostgreSQL's bin folder, the nginx binary
 #
 # Of .env, the native stack uses the secrets (not POSTGRES_PASSWORD: its superuser is reached over
-# the cluster's own socket), GATEWAY_PORT, and passes every service setting of the README it finds
-# there to the services that read it; EDGE_SUBNET and GATEWAY_IP are for compose only. An earlier
+# the cluster's own socket) and GATEWAY_PORT, and passes the README's service settings it finds there
+# to the services that read them (service_env: all but the addresses, ports, database URLs and
+# introspection clients it sets itself, and INTERNAL_PORT); EDGE_SUBNET and GATEWAY_IP are compose's. An earlier
 # version kept its settings in .local/stack.env: when there is no .env yet, its values are carried over.
 #
 # Missing tools (nginx, PostgreSQL 15, envsubst, curl) are installed with apt when running as root;
