@@ -14,6 +14,10 @@ let package = Package(
         .executable(name: "auth", targets: ["AuthServer"]),
         .executable(name: "notes", targets: ["NotesServer"]),
         .executable(name: "profile", targets: ["ProfileServer"]),
+        // The libraries another service depends on to verify tokens and follow the revocation feed.
+        .library(name: "TokenKit", targets: ["TokenKit"]),
+        .library(name: "TokenKitHummingbird", targets: ["TokenKitHummingbird"]),
+        .library(name: "TokenKitClients", targets: ["TokenKitClients"]),
         // Benchmarks only (`make bench`); never deployed.
         .executable(name: "latchkey-bench-server", targets: ["LatchkeyBenchServer"]),
         .executable(name: "latchkey-bench", targets: ["LatchkeyBench"]),
@@ -32,25 +36,52 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
+        // Tokens without a web framework: claims, the signer, the strict verifier, the verified-token
+        // cache, JWKS types, the revoked-session set (swift-crypto and jwt-kit only).
         .target(
             name: "TokenKit",
             dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Shared/TokenKit",
+            swiftSettings: swiftSettings
+        ),
+        // TokenKit in Hummingbird: the authenticator (bearer and cookie), the two trust levels as
+        // request contexts and router groups, the CSRF rule, the refusals as problem+json.
+        .target(
+            name: "TokenKitHummingbird",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Shared/TokenKitHummingbird",
+            swiftSettings: swiftSettings
+        ),
+        // What a resource service asks auth: the JWKS cache, introspection, the revocation feed.
+        .target(
+            name: "TokenKitClients",
+            dependencies: [
+                .byName(name: "TokenKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
-            path: "Shared/TokenKit",
+            path: "Shared/TokenKitClients",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "ServiceSupport",
             dependencies: [
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,6 +98,8 @@ let package = Package(
             name: "AuthService",
             dependencies: [
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .byName(name: "ServiceSupport"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -89,6 +122,8 @@ let package = Package(
             name: "NotesService",
             dependencies: [
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .byName(name: "ServiceSupport"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -106,6 +141,8 @@ let package = Package(
             name: "ProfileService",
             dependencies: [
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .byName(name: "ServiceSupport"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -126,6 +163,8 @@ let package = Package(
                 .byName(name: "NotesService"),
                 .byName(name: "ServiceSupport"),
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +178,8 @@ let package = Package(
             name: "LatchkeyBench",
             dependencies: [
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -150,6 +191,10 @@ let package = Package(
             name: "TokenKitTests",
             dependencies: [
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
+                // The problem catalogue, to name the problem types the refusals must carry.
+                .byName(name: "ServiceSupport"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -178,6 +223,8 @@ let package = Package(
             dependencies: [
                 .byName(name: "AuthService"),
                 .byName(name: "TokenKit"),
+                .byName(name: "TokenKitHummingbird"),
+                .byName(name: "TokenKitClients"),
                 .byName(name: "ServiceSupport"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TokenKitClients
 
 /// `latchkey-bench probe`: one client asking `auth`'s introspection endpoint again and again, one request at a
 /// time, through AsyncHTTPClient's async API (as ``TokenKit/IntrospectionClient`` does) and through its

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Logging
 import TokenKit
+import TokenKitClients
 
 /// Token verification in process, on one core (one task, nothing else running in this process):
 ///

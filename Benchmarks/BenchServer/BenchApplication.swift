@@ -5,6 +5,7 @@ import NotesService
 import Prometheus
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// The ways a request can be authenticated in the benchmark server; each is a path prefix.
 ///

@@ -3,6 +3,8 @@ import Hummingbird
 import HummingbirdAuth
 import ServiceSupport
 import TokenKit
+import TokenKitClients
+import TokenKitHummingbird
 
 /// Classic sessions: nothing is verified locally, `auth` is asked about the token in every request
 /// (`POST /internal/v1/introspect`, through the service's own ``IntrospectionClient``) and its answer
@@ -20,10 +22,10 @@ struct IntrospectingAuthenticator: AuthenticatorMiddleware {
     func authenticate(request: Request, context: ServiceRequestContext) async throws -> LocalIdentity? {
         guard let presented = PresentedAccessToken(request: request, cookieName: self.cookieNames.access) else { return nil }
         guard let claims = Self.unverifiedClaims(presented.token) else {
-            throw BearerChallenge.problem(for: .invalid(.malformed))
+            throw AccessDenied.tokenRejected(.invalid(.malformed))
         }
         let identity = LocalIdentity(claims: claims, transport: presented.transport, accessToken: presented.token)
-        guard try await self.checker.isSessionActive(identity) else { throw BearerChallenge.sessionEndedProblem() }
+        guard try await self.checker.isSessionActive(identity) else { throw AccessDenied.sessionEnded }
         return identity
     }
 

@@ -1,3 +1,4 @@
+import TestSupport
 import Crypto
 import Foundation
 import HTTPTypes
@@ -17,7 +18,7 @@ import Testing
         try await TestApp.run { api in
             let response = try await api.send(HTTPRequest.Method(method)!, path)
             expectProblem(response, .tokenMissing)
-            expectChallenge(response, description: nil)
+            ProblemCheck.expectChallenge(response, description: nil)
         }
     }
 
@@ -27,7 +28,7 @@ import Testing
         try await TestApp.run { api in
             let response = try await api.listSessions(token)
             expectProblem(response, .tokenInvalid)
-            expectInvalidTokenChallenge(response)
+            ProblemCheck.expectInvalidTokenChallenge(response)
         }
     }
 
@@ -38,7 +39,7 @@ import Testing
             api.clock.advance(by: 400)
             let response = try await api.listSessions(session.accessToken)
             expectProblem(response, .tokenExpired)
-            expectChallenge(response, description: "expired")
+            ProblemCheck.expectChallenge(response, description: "expired")
             #expect(!response.text.contains(session.accessToken))
         }
     }
@@ -58,7 +59,7 @@ import Testing
             for token in [foreign, altered] {
                 let response = try await api.listSessions(token)
                 expectProblem(response, .tokenInvalid)
-                expectInvalidTokenChallenge(response)
+                ProblemCheck.expectInvalidTokenChallenge(response)
             }
         }
     }
@@ -69,7 +70,7 @@ import Testing
             let (_, session) = try await api.loggedInUser("refresh-as-access")
             let response = try await api.listSessions(session.refreshToken)
             expectProblem(response, .tokenInvalid)
-            expectInvalidTokenChallenge(response)
+            ProblemCheck.expectInvalidTokenChallenge(response)
         }
     }
 
@@ -90,7 +91,7 @@ import Testing
             let (_, bob) = try await api.loggedInUser("bob")
             let response = try await api.refresh(alice.refreshToken, headers: .bearer(bob.accessToken))
             #expect(response.status == .ok)
-            let rotated = try BearerSession(body: try response.json())
+            let rotated = try BearerSession(try response.json())
             #expect(rotated.sessionID == alice.sessionID)
             #expect(try DecodedJWT(rotated.accessToken).claims["sub"] == DecodedJWT(alice.accessToken).claims["sub"])
             #expect(try await StoredState.session(id: alice.sessionID)?.generation == 1)

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,7 +32,7 @@ import Testing
             #expect((refused.headers[.retryAfter].flatMap { Int($0) } ?? 0) > 0)
             let elsewhere = try await api.logIn(email: user.email, password: user.password, headers: .forwardedFor(other))
             #expect(elsewhere.status == .created)
-            let session = try BearerSession(body: try elsewhere.json())
+            let session = try BearerSession(try elsewhere.json())
             let listed = try await api.listSessions(session.accessToken).json()
             #expect(listed["items"]?.array?.first?["ip"]?.string == other)
             api.clock.advance(by: 61)

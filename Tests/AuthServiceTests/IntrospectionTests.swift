@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -103,7 +104,7 @@ import Testing
     /// A form without `token` is 400.
     @Test func missingTokenIsValidationError() async throws {
         try await TestApp.run { api in
-            expectValidationError(try await Self.introspect(api, nil), field: "token")
+            ProblemCheck.expectValidationError(try await Self.introspect(api, nil), field: "token")
         }
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -45,7 +46,7 @@ import Testing
             #expect(jwt.claims["sub"]?.string == accountID)
             #expect(jwt.claims["sid"]?.string == session.sessionID)
             #expect(UUID(uuidString: jwt.claims["jti"]?.string ?? "") != nil)
-            let now = Int64(api.clock.epochSeconds)
+            let now = api.clock.epochSeconds
             #expect(jwt.claims["iat"]?.int == now)
             #expect(jwt.claims["nbf"]?.int == now)
             #expect(jwt.claims["exp"]?.int == now + 300)
@@ -118,7 +119,7 @@ import Testing
     @Test func missingPasswordIsValidationError() async throws {
         try await TestApp.run { api in
             let response = try await api.sendJSON(.post, "/v1/sessions", fields: ["email": TestUser.unique().email])
-            expectValidationError(response, field: "password")
+            ProblemCheck.expectValidationError(response, field: "password")
         }
     }
 }

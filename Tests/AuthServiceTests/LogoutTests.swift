@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -31,7 +32,7 @@ import Testing
             expectProblem(try await api.refresh(session.refreshToken), .sessionEnded)
             let denied = try await api.listSessions(session.accessToken)
             expectProblem(denied, .sessionEnded)
-            expectInvalidTokenChallenge(denied)
+            ProblemCheck.expectInvalidTokenChallenge(denied)
             expectProblem(try await api.send(.delete, "/v1/sessions/current", headers: .bearer(session.accessToken)), .sessionEnded)
             #expect(try await api.isActive(other.accessToken))
         }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -44,7 +45,7 @@ import Testing
             let response = try await Self.change(api, caller, current: "not my password", new: Self.newPassword)
             expectProblem(response, .invalidCredentials)
             // Every 401 of a token-authenticated endpoint challenges; the token itself is good, so no `invalid_token`.
-            expectChallenge(response, description: nil)
+            ProblemCheck.expectChallenge(response, description: nil)
             #expect(!response.text.contains("not my password") && !response.text.contains(Self.newPassword))
             #expect(try await StoredState.passwordHash(email: user.email) == hash)
             #expect(try await api.isActive(other.accessToken))
@@ -60,7 +61,7 @@ import Testing
             let other = try await api.bearerSession(user)
             let hash = try await StoredState.passwordHash(email: user.email)
             let response = try await Self.change(api, caller, current: user.password, new: "1234567")
-            expectValidationError(response, field: "new_password")
+            ProblemCheck.expectValidationError(response, field: "new_password")
             #expect(try await StoredState.passwordHash(email: user.email) == hash)
             #expect(try await api.isActive(other.accessToken))
             #expect(try await api.logIn(email: user.email, password: user.password).status == .created)

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -96,7 +97,7 @@ import Testing
             let bearerSession = try await api.bearerSession(user)
             let response = try await api.refresh(bearerSession.refreshToken, headers: Self.headers(cookieSession, csrfHeader: nil))
             #expect(response.status == .ok)
-            let rotated = try BearerSession(body: try response.json())
+            let rotated = try BearerSession(try response.json())
             #expect(rotated.sessionID == bearerSession.sessionID)
             #expect(response.setCookies.isEmpty)
             #expect(try await StoredState.session(id: bearerSession.sessionID)?.generation == 1)

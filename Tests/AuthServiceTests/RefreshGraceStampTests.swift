@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,11 +25,11 @@ import Testing
                 return try await refresh
             }
             #expect(rotated.status == .ok)
-            let successor = try BearerSession(body: rotated.json())
+            let successor = try BearerSession(rotated.json())
             // The same token again, at once: a retry inside the grace of the rotation just made.
             let retry = try await api.refresh(session.refreshToken)
             #expect(retry.status == .ok)
-            #expect(try BearerSession(body: retry.json()).refreshToken == successor.refreshToken)
+            #expect(try BearerSession(retry.json()).refreshToken == successor.refreshToken)
             #expect(try await StoredState.session(id: session.sessionID)?.revoked == false)
         }
     }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -17,7 +18,7 @@ import Testing
             let body = try response.json()
             #expect(body.keys == ["access_token", "token_type", "expires_in", "refresh_token", "refresh_expires_in", "session"])
             #expect(body["token_type"]?.string == "Bearer")
-            let rotated = try BearerSession(body: body)
+            let rotated = try BearerSession(body)
             #expect(rotated.sessionID == login.sessionID)
             #expect(rotated.accessToken != login.accessToken)
             #expect(rotated.refreshToken != login.refreshToken)

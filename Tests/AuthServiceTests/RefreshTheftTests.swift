@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -23,7 +24,7 @@ import Testing
             for token in [victim.accessToken, current.accessToken] {
                 let denied = try await api.listSessions(token)
                 expectProblem(denied, .sessionEnded)
-                expectInvalidTokenChallenge(denied)
+                ProblemCheck.expectInvalidTokenChallenge(denied)
             }
             expectProblem(try await api.refresh(current.refreshToken), .sessionEnded)
             #expect(try await api.isActive(other.accessToken))

@@ -1,3 +1,4 @@
+import TestSupport
 import Crypto
 import Foundation
 import HTTPTypes
@@ -37,7 +38,7 @@ import Testing
             #expect(claims["sid"] == old["sid"])
             #expect(claims["sub"] == old["sub"])
             #expect(claims["jti"] != old["jti"])
-            #expect(claims["iat"]?.int == Int64(api.clock.epochSeconds))
+            #expect(claims["iat"]?.int == api.clock.epochSeconds)
             #expect(try await api.isActive(token))
         }
     }
@@ -52,7 +53,7 @@ import Testing
             #expect(response.mediaType == "application/problem+json")
             let type = try response.json()["type"]?.string
             #expect([ProblemKind.tokenExpired.urn, ProblemKind.tokenInvalid.urn].contains(type))
-            expectChallenge(response, description: "expired")
+            ProblemCheck.expectChallenge(response, description: "expired")
         }
     }
 
@@ -65,13 +66,13 @@ import Testing
             api.clock.advance(by: 400)
             let ended = try await api.send(.post, "/v1/sessions/reissue", headers: .bearer(session.accessToken))
             expectProblem(ended, .sessionEnded)
-            expectInvalidTokenChallenge(ended)
+            ProblemCheck.expectInvalidTokenChallenge(ended)
             let garbage = try await api.send(.post, "/v1/sessions/reissue", headers: .bearer("garbage"))
             expectProblem(garbage, .tokenInvalid)
-            expectInvalidTokenChallenge(garbage)
+            ProblemCheck.expectInvalidTokenChallenge(garbage)
             let missing = try await api.send(.post, "/v1/sessions/reissue")
             expectProblem(missing, .tokenMissing)
-            expectChallenge(missing, description: nil)
+            ProblemCheck.expectChallenge(missing, description: nil)
         }
     }
 

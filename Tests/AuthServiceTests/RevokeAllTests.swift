@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -45,7 +46,7 @@ import Testing
             let (user, caller) = try await api.loggedInUser("keep-maybe")
             let other = try await api.bearerSession(user)
             let response = try await api.send(.delete, "/v1/sessions?keep_current=maybe", headers: .bearer(caller.accessToken))
-            expectValidationError(response, field: "keep_current")
+            ProblemCheck.expectValidationError(response, field: "keep_current")
             #expect(try await api.isActive(caller.accessToken))
             #expect(try await api.isActive(other.accessToken))
         }

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -102,7 +103,7 @@ import Testing
             headers[.contentType] = badCase.contentType
             let response = try await api.send(.post, "/v1/accounts", headers: headers, body: badCase.body(local: local))
             if badCase.kind == .validationFailed {
-                expectValidationError(response, field: badCase.field)
+                ProblemCheck.expectValidationError(response, field: badCase.field)
             } else {
                 expectProblem(response, badCase.kind)
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TokenKit
+import TokenKitHummingbird
 
 /// Tokens minted by ``AccessTokenSigner`` verify and keep the contract's shape.
 @Suite("Access token round trip")

@@ -3,8 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import ServiceSupport
 import Testing
 import TokenKit
+import TokenKitHummingbird
 
 /// ``AccessTokenAuthenticator`` and the authenticated group through a real Hummingbird router.
 @Suite("Authentication through the router")

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Testing
 import TokenKit
+import TokenKitHummingbird
 
 /// The building blocks of the CSRF rule: which methods need it, the hash, the comparison.
 @Suite("CSRF protection")

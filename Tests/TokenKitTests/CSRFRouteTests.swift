@@ -3,8 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import ServiceSupport
 import Testing
 import TokenKit
+import TokenKitHummingbird
 
 /// The CSRF rule for cookie-authenticated writes (double submit, bound to the token's `csrf` claim).
 @Suite("CSRF through the router")

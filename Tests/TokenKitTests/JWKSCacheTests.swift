@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Testing
 import TokenKit
+import TokenKitClients
 
 /// ``JWKSCache`` and ``HTTPJWKSFetcher`` against a live in-process JWKS server; requests are counted server-side.
 @Suite("JWKS cache")

@@ -1,5 +1,6 @@
 import Testing
 import TokenKit
+import TokenKitClients
 
 /// Attacker-chosen header values never reach the log raw.
 @Suite("Log-safe values")

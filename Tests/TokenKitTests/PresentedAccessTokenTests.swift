@@ -1,6 +1,7 @@
 import Testing
+import TokenKit
 
-@testable import TokenKit
+@testable import TokenKitHummingbird
 
 /// The `Authorization` parser of ``PresentedAccessToken``: the ASCII fast path gives exactly what the
 /// general (Foundation) path gives, for every shape of value a client or an attacker might send.

@@ -6,6 +6,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 import TokenKit
+import TokenKitClients
 
 /// ``RevocationFeedClient`` against a live in-process feed server.
 @Suite("Revocation feed client")
@@ -138,18 +139,26 @@ struct RevocationFeedClientTests {
     }
 
     /// A peer that stalls in the middle of an event is replaced once the heartbeat timeout passes, and
-    /// the new connection resumes after the last complete event (the half event is never applied).
+    /// the new connection resumes after the last complete event (the half event, `id: 99`, is never
+    /// applied). The stalling script is served three times: under the full suite's load on 2 cores a
+    /// first connection was once replaced before its first bytes arrived (the 1 s watchdog counts from
+    /// the connect), which is the watchdog working, not the case under test.
     @Test func stallMidEventIsReplaced() async throws {
         let first = UUID()
         let late = UUID()
+        let stalling = RevocationFeedTestServer.Script(
+            frames: [RevocationFeedTestServer.revoked(seq: 4, sid: first), RevocationFeedTestServer.heartbeat],
+            ending: .stallMidFrame
+        )
         let server = RevocationFeedTestServer(scripts: [
-            .init(frames: [RevocationFeedTestServer.revoked(seq: 4, sid: first), RevocationFeedTestServer.heartbeat], ending: .stallMidFrame),
+            stalling, stalling, stalling,
             .init(frames: [RevocationFeedTestServer.revoked(seq: 5, sid: late), RevocationFeedTestServer.heartbeat], ending: .heartbeats),
         ])
         let revoked = RevokedSessions()
         let feed = try await self.run(server, revoked: revoked, heartbeatTimeout: .seconds(1)) { _ in revoked.contains(late) }
         #expect(revoked.contains(first) && revoked.contains(late))
-        #expect(Array(server.afterValues.prefix(2)) == ["0", "4"])
+        #expect(server.afterValues.contains("4"), "no reconnect resumed after the last complete event: \(server.afterValues)")
+        #expect(!server.afterValues.contains("99"))
         #expect(feed.lastSequence == 5)
     }
 

@@ -1,6 +1,7 @@
 import Testing
+import TokenKit
 
-@testable import TokenKit
+@testable import TokenKitClients
 
 /// The `text/event-stream` parser the revocation feed client reads with.
 @Suite("Server-sent event parser")

@@ -5,8 +5,11 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import ServiceSupport
 import Testing
 import TokenKit
+import TokenKitClients
+import TokenKitHummingbird
 
 /// Every remote call has a deadline for the whole answer: a stand-in `auth` that sends the head of an
 /// introspection or JWKS answer and then stalls is cut off within the timeout (plus a margin for a
@@ -102,7 +105,7 @@ struct StalledPeerTests {
                 let claims = try await TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)).verify(token)
                 let identity = LocalIdentity(claims: claims, transport: .bearer, accessToken: token)
                 let started = ContinuousClock.now
-                await #expect(throws: Problem.self) { _ = try await checker.isSessionActive(identity) }
+                await #expect(throws: SessionCheckUnavailable.self) { _ = try await checker.isSessionActive(identity) }
                 let elapsed = ContinuousClock.now - started
                 #expect(elapsed < Self.timeout + Self.margin, "a stalled head held the confirmation for \(elapsed)")
                 peer.release()
@@ -149,11 +152,14 @@ struct StalledPeerTests {
                 #expect(await !cache.isLoaded)
 
                 peer.setMode(.answer)
+                // Counted here, not from the start: under load the stalled request may not have reached the
+                // peer before its deadline (then it counted nothing), which is no failure of the cache.
+                let requestsBefore = peer.requestCount
                 try await cache.refresh()
                 #expect(await cache.isLoaded)
                 #expect(cache.hasLoadedKeys)
                 #expect(await cache.verificationKey(for: factory.kid) != nil)
-                #expect(peer.requestCount >= 2)
+                #expect(peer.requestCount > requestsBefore, "the refresh after the stall did not fetch again")
                 peer.release()
             }
         }

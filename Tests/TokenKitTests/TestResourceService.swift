@@ -2,7 +2,9 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// A tiny resource service built on TokenKit, the way notes and profile are built.
 ///

@@ -1,6 +1,7 @@
 import Hummingbird
 import Testing
 import TokenKit
+import TokenKitHummingbird
 
 /// The three token cookies carry the contract's names and attributes, and clear the same way.
 @Suite("Token cookies")

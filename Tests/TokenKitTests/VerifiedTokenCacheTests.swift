@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdTesting
 import Testing
 import TokenKit
+import TokenKitClients
 
 /// The verifier's cache of fully verified tokens: hits skip the signature, never the time checks.
 @Suite("Verified-token cache")

@@ -1,7 +1,7 @@
 import Hummingbird
 import Logging
 import PostgresNIO
-import TokenKit
+import TokenKitHummingbird
 
 /// Turns every error into an `application/problem+json` response, so no error leaves a service
 /// in any other shape. Unknown errors become a 500 that says nothing about their cause; the
@@ -14,9 +14,13 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return problem.response()
+        } catch let denied as AccessDenied {
+            return Problem(denied).response()
         } catch let error as PostgresTransactionError where error.closureError is Problem {
             // A handler refused inside a transaction (which was rolled back): answer its problem.
             return (error.closureError as! Problem).response()
+        } catch let error as PostgresTransactionError where error.closureError is AccessDenied {
+            return Problem(error.closureError as! AccessDenied).response()
         } catch let error where DatabaseUnavailability.isUnavailable(error) {
             // The database went away under the request (a lost or refused connection): retry later, not a 500.
             context.logger.warning("Request failed: database unavailable", metadata: ["error.type": .string(String(reflecting: type(of: error)))])
@@ -39,7 +43,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         case .contentTooLarge: Problem(.payloadTooLarge, detail: "The request body is larger than \(ServiceRequestContext.maximumBodySize) bytes.")
         case .unsupportedMediaType: Problem(.unsupportedMediaType, detail: "Send the body as application/json.")
         case .badRequest: Problem(.validationFailed, detail: "The request could not be read.")
-        case .unauthorized: BearerChallenge.missingTokenProblem()
+        case .unauthorized: Problem(AccessDenied.tokenMissing)
         default: Problem(.internalError, detail: "Something went wrong on our side.")
         }
     }

@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdAuth
 import NIOCore
 import TokenKit
+import TokenKitHummingbird
 
 /// The request context of every Latchkey service: the caller's identity at both levels of trust,
 /// the peer address, and a 256 KiB body limit.

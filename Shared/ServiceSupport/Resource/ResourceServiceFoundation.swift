@@ -6,6 +6,8 @@ import PostgresNIO
 import Prometheus
 import ServiceLifecycle
 import TokenKit
+import TokenKitClients
+import TokenKitHummingbird
 
 /// What every resource service is built on: its own database, the JWKS cache, local verification
 /// for reads, introspection for writes, and the health routes.

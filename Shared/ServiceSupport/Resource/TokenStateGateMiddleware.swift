@@ -1,5 +1,6 @@
 import Hummingbird
 import TokenKit
+import TokenKitClients
 
 /// Refuses requests with 503 `auth-unavailable` (and `Retry-After`) until the resource service can
 /// judge tokens: the signing keys are loaded and the revocation feed's first replay is applied.

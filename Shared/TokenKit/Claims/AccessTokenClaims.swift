@@ -101,20 +101,21 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         var notBefore: Int64?
         var expiresAt: Int64?
         var csrfHash: String?
+        // The names are the decoder's own (CodingKeys), so the two readers cannot disagree on them.
         for (name, value) in members {
-            switch (name, value) {
-            case ("iss", .string(let text)): issuer = text
-            case ("aud", .strings(let names)): audience = names
-            case ("sub", .string(let text)): subject = Self.parseUUID(text)
-            case ("sid", .string(let text)): sessionID = Self.parseUUID(text)
-            case ("jti", .string(let text)): tokenID = Self.parseUUID(text)
-            case ("iat", .integer(let seconds)): issuedAt = seconds
-            case ("nbf", .integer(let seconds)): notBefore = seconds
-            case ("exp", .integer(let seconds)): expiresAt = seconds
-            case ("csrf", .string(let text)): csrfHash = text
-            case ("iss", _), ("aud", _), ("sub", _), ("sid", _), ("jti", _), ("iat", _), ("nbf", _), ("exp", _), ("csrf", _):
-                return nil
-            default:
+            switch (CodingKeys(stringValue: name), value) {
+            case (.issuer?, .string(let text)): issuer = text
+            case (.audience?, .strings(let names)): audience = names
+            case (.subject?, .string(let text)): subject = Self.parseUUID(text)
+            case (.sessionID?, .string(let text)): sessionID = Self.parseUUID(text)
+            case (.tokenID?, .string(let text)): tokenID = Self.parseUUID(text)
+            case (.issuedAt?, .integer(let seconds)): issuedAt = seconds
+            case (.notBefore?, .integer(let seconds)): notBefore = seconds
+            case (.expiresAt?, .integer(let seconds)): expiresAt = seconds
+            case (.csrfHash?, .string(let text)): csrfHash = text
+            case (.some, _):
+                return nil  // A known claim of another type: JSONDecoder decides (and refuses).
+            case (nil, _):
                 continue  // JSONDecoder ignores members it was not asked for; so does this.
             }
         }

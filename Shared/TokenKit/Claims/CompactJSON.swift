@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reader for the one JSON shape our tokens use: a flat object, no white space, no escapes, whose values
 /// are strings, integers or arrays of strings (exactly what `auth` writes for a header or the claims).
 ///
@@ -6,6 +8,14 @@
 /// byte, a fraction, a nested object, a repeated name, …) gives nil and the caller decodes the same bytes
 /// with `JSONDecoder` as before. So a value it does return is the value `JSONDecoder` would have produced.
 enum CompactJSON {
+    /// The encoder the signer writes headers and claims with, tied to this reader: Foundation escapes
+    /// `/` by default, and a `\/` in a URL issuer would send every token to the slow path.
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
     enum Value: Equatable {
         case string(String)
         case integer(Int64)

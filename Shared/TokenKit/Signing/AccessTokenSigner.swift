@@ -11,7 +11,8 @@ public struct AccessTokenSigner: Sendable {
 
     public init(key: SigningKey) async {
         self.kid = key.kid
-        self.keys = JWTKeyCollection()
+        // Written with the encoder the fast claims reader expects (see CompactJSON.encoder()).
+        self.keys = JWTKeyCollection(defaultJWTSerializer: DefaultJWTSerializer(jsonEncoder: CompactJSON.encoder()))
         await self.keys.add(eddsa: EdDSA.PrivateKey(backing: key.privateKey), kid: JWKIdentifier(string: key.kid))
     }
 

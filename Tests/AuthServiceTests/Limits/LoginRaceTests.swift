@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -25,7 +26,7 @@ import Testing
                             let response = try await api.logIn(email: user.email, password: user.password)
                             if changed.value { loginsAfterChange.withLock { $0 += 1 } }
                             if response.status == .created {
-                                let session = try BearerSession(body: response.json())
+                                let session = try BearerSession(response.json())
                                 stolen.withLock { $0.append(session) }
                             }
                         }

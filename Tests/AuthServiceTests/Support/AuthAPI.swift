@@ -1,3 +1,4 @@
+import TestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -77,7 +78,7 @@ struct AuthAPI: Sendable {
     func bearerSession(_ user: TestUser, headers: HTTPFields = [:]) async throws -> BearerSession {
         let response = try await self.logIn(email: user.email, password: user.password, headers: headers)
         guard response.status == .created else { throw TestSetupError("login failed: \(response.status.code) \(response.text)") }
-        return try BearerSession(body: response.json())
+        return try BearerSession(response.json())
     }
 
     /// Logs `user` in by cookie transport.
@@ -97,7 +98,7 @@ struct AuthAPI: Sendable {
     func rotate(_ token: String) async throws -> BearerSession {
         let response = try await self.refresh(token)
         guard response.status == .ok else { throw TestSetupError("refresh failed: \(response.status.code) \(response.text)") }
-        return try BearerSession(body: response.json())
+        return try BearerSession(response.json())
     }
 
     /// Whether the session of `accessToken` still answers `GET /v1/sessions` with 200.

@@ -1,3 +1,4 @@
+
 /// The contract's cookie names for one `COOKIE_SECURE` setting.
 struct CookieNames: Sendable {
     let access: String

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// The header and claims of a compact JWS, decoded without checking anything.

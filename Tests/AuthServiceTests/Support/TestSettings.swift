@@ -1,3 +1,4 @@
+import TestSupport
 import AuthService
 import Foundation
 

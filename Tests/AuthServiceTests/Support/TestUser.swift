@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// An account's credentials, with an e-mail no other test uses.

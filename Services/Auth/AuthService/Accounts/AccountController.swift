@@ -1,6 +1,7 @@
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// `POST /v1/accounts` (sign up) and `PUT /v1/accounts/me/password` (change password).
 struct AccountController: Sendable {

@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// Sign-up and password change.
 struct AccountService: Sendable {
@@ -39,14 +41,14 @@ struct AccountService: Sendable {
     /// not even with parallel requests.
     func changePassword(accountID: UUID, keepingSession sessionID: UUID, current: String, new: String, clientAddress: String) async throws {
         guard let account = try await self.accounts.find(id: accountID) else {
-            throw BearerChallenge.sessionEndedProblem()
+            throw AccessDenied.sessionEnded
         }
         let now = self.clock.now()
         let matches = try await self.throttle.counting(email: account.email, clientAddress: clientAddress, now: now) {
             try await self.hasher.verify(current, against: account.passwordHash)
         }
         guard matches else {
-            throw BearerChallenge.wrongPasswordProblem(detail: "The current password is wrong.")
+            throw Problem.wrongPassword(detail: "The current password is wrong.")
         }
         let hash = try await self.hasher.hash(new)
         let revoked = try await self.client.withTransaction(logger: self.logger) { connection in

@@ -1,3 +1,4 @@
+import ServiceSupport
 import TokenKit
 
 /// Admission to the bcrypt threads: a bounded wait, in two lanes, so that logins never starve

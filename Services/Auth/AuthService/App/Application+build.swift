@@ -4,6 +4,7 @@ import Prometheus
 import ServiceLifecycle
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// Builds the auth service: its core (database, signing keys, revocation feed, limits), the
 /// migrations and signing keys before the server starts, and every feature's routes (the internal

@@ -4,6 +4,7 @@ import PostgresNIO
 import ServiceLifecycle
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// The parts of the auth service that more than one feature uses, each built once from the
 /// settings: the database, the derived secrets, the signing keys, the revocation feed, the limits,

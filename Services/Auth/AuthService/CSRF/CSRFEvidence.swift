@@ -1,5 +1,6 @@
 import Hummingbird
 import TokenKit
+import TokenKitHummingbird
 
 /// The double-submit values of a cookie-authenticated request to `auth`, checked against the
 /// hash stored with the session.

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TokenKit
+import TokenKitHummingbird
 
 /// Derives each cookie-mode session's CSRF token from the session id and a server secret.
 ///

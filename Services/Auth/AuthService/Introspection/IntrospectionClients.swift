@@ -1,5 +1,6 @@
 import Crypto
 import HummingbirdAuth
+import ServiceSupport
 import TokenKit
 
 /// The resource services allowed to call the internal API, checked with HTTP Basic credentials.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import PostgresNIO
+import ServiceSupport
 import TokenKit
 
 /// The login failure limits, per e-mail and per client address, held when the attempts arrive at

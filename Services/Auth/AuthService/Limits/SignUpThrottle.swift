@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import PostgresNIO
+import ServiceSupport
 import TokenKit
 
 /// `SIGNUPS_PER_CLIENT` sign-ups per client address within `SIGNUP_WINDOW_SECONDS`, held when the

@@ -1,6 +1,7 @@
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// `POST /v1/sessions/refresh`: refresh-token rotation, by body (bearer clients) or by cookie.
 struct RefreshController: Sendable {

@@ -2,7 +2,9 @@ import Foundation
 import Logging
 import Metrics
 import PostgresNIO
+import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// Rotates refresh tokens, atomically, with the contract's retry and theft rules.
 ///
@@ -52,7 +54,7 @@ struct RefreshService: Sendable {
             throw Problem(.refreshTokenInvalid, detail: "The refresh token is not valid; log in again.")
         case .csrfFailed:
             Self.count("csrf_failed")
-            throw CSRFProtection.failure()
+            throw AccessDenied.csrfFailed
         }
     }
 

@@ -1,6 +1,7 @@
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// `POST /v1/sessions/reissue`: the optional self-reissuing access token (404 when switched off).
 struct ReissueController: Sendable {
@@ -16,7 +17,7 @@ struct ReissueController: Sendable {
     @Sendable func reissueToken(request: Request, context: ServiceRequestContext) async throws -> Response {
         guard self.policy.selfReissueWindow > 0 else { throw Problem.notFound() }
         guard let presented = PresentedAccessToken(request: request, cookieName: self.responses.cookies.names.access) else {
-            throw BearerChallenge.missingTokenProblem()
+            throw AccessDenied.tokenMissing
         }
         let csrf = presented.transport == .cookie ? CSRFEvidence(request: request, cookieNames: self.responses.cookies.names) : nil
         let token = try await self.reissue.reissue(presented, csrf: csrf)

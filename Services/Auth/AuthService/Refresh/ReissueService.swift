@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import TokenKit
+import TokenKitHummingbird
 
 /// The single self-reissuing token pattern, when `SELF_REISSUE_WINDOW_SECONDS` > 0: a genuine
 /// access token, even expired, whose `iat` is within the window and whose session is active,
@@ -21,11 +22,11 @@ struct ReissueService: Sendable {
         do {
             claims = try await self.verifier.verify(presented.token, allowingExpired: true)
         } catch {
-            throw BearerChallenge.problem(for: error)
+            throw AccessDenied.tokenRejected(error)
         }
         let now = self.clock.epochSeconds
         guard now - claims.issuedAt <= Int64(self.policy.selfReissueWindow) else {
-            throw BearerChallenge.problem(for: .expired)
+            throw AccessDenied.tokenRejected(.expired)
         }
         let active = try await self.client.withTransaction(logger: self.logger) { connection in
             guard var session = try await self.sessions.lockForUpdate(id: claims.sessionID, on: connection),
@@ -40,8 +41,8 @@ struct ReissueService: Sendable {
             return .active
         }
         switch active {
-        case .ended: throw BearerChallenge.sessionEndedProblem()
-        case .csrfFailed: throw CSRFProtection.failure()
+        case .ended: throw AccessDenied.sessionEnded
+        case .csrfFailed: throw AccessDenied.csrfFailed
         case .active: break
         }
         return try await self.issuer.accessToken(accountID: claims.subject, sessionID: claims.sessionID, transport: presented.transport)

@@ -63,10 +63,13 @@ struct RevocationFeedController: Sendable {
                 let since = self.clock.now().addingTimeInterval(-self.replayWindow)
                 while true {
                     let page = try await self.feed.events(after: lastSent, since: since)
+                    // One write per page, not per event: a replay of tens of thousands is a few writes.
+                    var frames = ByteBuffer()
                     for event in page {
-                        try await writer.write(ByteBuffer(string: event.serverSentEvent))
+                        frames.writeString(event.serverSentEvent)
                         lastSent = event.seq
                     }
+                    if frames.readableBytes > 0 { try await writer.write(frames) }
                     if page.count < 1000 { break }
                 }
                 try await writer.write(ByteBuffer(string: RevocationEvent.heartbeat))

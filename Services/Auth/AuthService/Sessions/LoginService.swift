@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import ServiceSupport
 import TokenKit
 
 /// Checks credentials under the failure limits and opens sessions.

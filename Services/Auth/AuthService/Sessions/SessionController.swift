@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// Login, the sessions list, logout and revocations under `/v1/sessions` (refresh has a folder of its own).
 struct SessionController: Sendable {
@@ -59,7 +60,7 @@ struct SessionController: Sendable {
         if identity.local.transport == .cookie {
             let evidence = CSRFEvidence(request: request, cookieNames: self.responses.cookies.names)
             guard let session = try await self.sessions.find(id: identity.sessionID), evidence.matches(storedHash: session.csrfHash) else {
-                throw CSRFProtection.failure()
+                throw AccessDenied.csrfFailed
             }
         }
         _ = try await self.revocation.revoke(sessionID: identity.sessionID, ownedBy: identity.userID, reason: .logout)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// Puts issued tokens in the transport the client asked for: the JSON body, or cookies only.
 struct TokenResponses: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// `/v1/notes`: reads with the locally verified identity, writes with the confirmed one.
 /// Another user's note is a 404, never a 403.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceSupport
 import TokenKit
+import TokenKitHummingbird
 
 /// `/v1/profile`: read with the locally verified identity, upsert with the confirmed one.
 struct ProfileController: Sendable {

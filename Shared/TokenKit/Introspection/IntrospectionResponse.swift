@@ -1,8 +1,0 @@
-import Foundation
-
-/// The fields of an RFC 7662 answer that a resource service relies on.
-struct IntrospectionResponse: Decodable {
-    let active: Bool
-    let sub: String?
-    let sid: String?
-}

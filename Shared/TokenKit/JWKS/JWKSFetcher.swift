@@ -1,4 +1,0 @@
-/// Fetches the auth service's published keys.
-public protocol JWKSFetcher: Sendable {
-    func fetch() async throws -> JWKSDocument
-}
