@@ -187,6 +187,22 @@ let package = Package(
             path: "Benchmarks/Bench",
             swiftSettings: swiftSettings
         ),
+        // Shared test helpers (JSON values, problem checks, the token forge, a clock, free ports,
+        // throwaway databases, a stand-in auth), used by every test target; never shipped.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .byName(name: "TokenKit"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TokenKitTests",
             dependencies: [
@@ -198,6 +214,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .byName(name: "TestSupport"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -215,6 +232,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .byName(name: "TestSupport"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -231,6 +249,25 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .byName(name: "TestSupport"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotesServiceTests",
+            dependencies: [
+                .byName(name: "NotesService"),
+                .byName(name: "TestSupport"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ProfileServiceTests",
+            dependencies: [
+                .byName(name: "ProfileService"),
+                .byName(name: "TestSupport"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
