@@ -1,9 +1,9 @@
-import TestSupport
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// The access-token rules on auth's own endpoints, and tokens used where they do not belong.

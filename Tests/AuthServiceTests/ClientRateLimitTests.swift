@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `LOGIN_FAILURES_PER_CLIENT` over a real socket: the client address comes from `X-Forwarded-For`

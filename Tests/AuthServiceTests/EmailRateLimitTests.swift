@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `LOGIN_FAILURES_PER_EMAIL`: past the limit an e-mail is locked for the window, even for the right password.

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `GET /healthz`, `GET /readyz` and `GET /metrics`.

@@ -1,9 +1,9 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import PostgresNIO
 import ServiceSupport
+import TestSupport
 import Testing
 
 @testable import AuthService

@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `POST /internal/v1/introspect` (RFC 7662) for the resource services, with Basic credentials.

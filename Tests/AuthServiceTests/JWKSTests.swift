@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `GET /.well-known/jwks.json`: the public signing keys.

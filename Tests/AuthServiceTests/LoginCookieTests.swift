@@ -1,9 +1,9 @@
-import TestSupport
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `POST /v1/sessions` with `Token-Transport: cookie`: tokens only as cookies, with the contract's attributes.

@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `DELETE /v1/sessions/current`: logging out this session and clearing the cookies.

@@ -1,9 +1,9 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// Malformed bodies at every JSON endpoint: always a 400, 413 or 415 problem, never a 500.

@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `PUT /v1/accounts/me/password`: changing the password revokes every other session.

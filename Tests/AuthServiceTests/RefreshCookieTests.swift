@@ -1,9 +1,9 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// Refresh with the refresh cookie: cookie-mode answers, the CSRF double submit, and body precedence.

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// The sliding idle lifetime and the absolute lifetime of a session's refresh tokens.

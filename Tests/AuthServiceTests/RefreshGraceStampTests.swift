@@ -1,9 +1,9 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
+import TestSupport
 import Testing
 
 /// The refresh grace window is stamped when the rotation happens, not when its request arrived: a

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// Refresh tokens that are garbled, forged or unknown: 401 `refresh-token-invalid`, nothing revoked.

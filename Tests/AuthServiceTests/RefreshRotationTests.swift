@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `POST /v1/sessions/refresh`: rotation, and the retry of the previous token inside the grace window.

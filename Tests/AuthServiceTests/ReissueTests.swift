@@ -1,9 +1,9 @@
-import TestSupport
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `POST /v1/sessions/reissue`: the optional self-reissuing access token.

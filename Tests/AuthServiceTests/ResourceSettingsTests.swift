@@ -1,5 +1,5 @@
-import TestSupport
 import ServiceSupport
+import TestSupport
 import Testing
 
 /// `ResourceServiceSettings(environment:…)`, the settings of notes and profile: the contract's defaults, and

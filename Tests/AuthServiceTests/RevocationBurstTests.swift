@@ -1,9 +1,9 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import PostgresNIO
+import TestSupport
 import Testing
 
 /// Bursts lose nothing: one `DELETE /v1/sessions` that revokes more sessions than a feed subscriber's

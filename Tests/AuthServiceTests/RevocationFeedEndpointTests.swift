@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `GET /internal/v1/revocations`: the revocation feed as Server-Sent Events, over a real socket.

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `DELETE /v1/sessions`: revoking all of the caller's sessions, optionally keeping the current one.

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `DELETE /v1/sessions/{id}`: revoking one of the caller's own sessions.

@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `GET /v1/sessions`: the caller's active sessions, with the current one marked.

@@ -1,8 +1,8 @@
-import TestSupport
 import AuthService
 import Foundation
 import Logging
 import ServiceSupport
+import TestSupport
 import Testing
 
 /// `AuthSettings(environment:)`: the contract's defaults, and a `SettingsError` naming each bad variable.

@@ -1,9 +1,9 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// `POST /v1/accounts` bodies that must be refused, each without creating an account.

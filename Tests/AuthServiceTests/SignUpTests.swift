@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// `POST /v1/accounts`: the new account's shape, e-mail normalization and taken e-mails.

@@ -1,8 +1,8 @@
-import TestSupport
 import Crypto
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// Signing keys shared by replicas, kept across restarts, rotated without logging anyone out,

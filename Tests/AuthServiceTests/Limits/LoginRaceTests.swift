@@ -1,8 +1,8 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// A login whose password check began before a password change committed must not leave a session

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 import Testing
 
 /// After `BCRYPT_COST` changes, a successful login rehashes the stored password at the new cost, so

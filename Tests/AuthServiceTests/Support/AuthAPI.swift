@@ -1,8 +1,8 @@
-import TestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// The auth API as tests call it: raw requests, and the common steps that must succeed.

@@ -1,4 +1,3 @@
-
 /// The contract's cookie names for one `COOKIE_SECURE` setting.
 struct CookieNames: Sendable {
     let access: String

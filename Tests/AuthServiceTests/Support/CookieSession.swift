@@ -1,7 +1,7 @@
-import TestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import TestSupport
 
 /// The cookies of a cookie-mode login or refresh, and what a browser would send back.
 struct CookieSession: Sendable {

@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 /// The header and claims of a compact JWS, decoded without checking anything.
 struct DecodedJWT: Sendable {

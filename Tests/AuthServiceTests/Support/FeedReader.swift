@@ -1,8 +1,8 @@
-import TestSupport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// Reads auth's revocation feed over a real connection, event by event, as a resource service would.

@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 
 /// The JWKS as tests read it.
 extension AuthAPI {

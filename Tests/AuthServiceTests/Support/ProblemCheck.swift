@@ -1,6 +1,6 @@
 import HummingbirdTesting
-import Testing
 import TestSupport
+import Testing
 
 /// Checks that `response` is the problem `kind` (``ProblemCheck/expect(_:_:challenge:notContaining:sourceLocation:)``)
 /// without asking for a `WWW-Authenticate` challenge: auth's login, refresh and internal endpoints answer with the

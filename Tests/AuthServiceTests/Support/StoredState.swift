@@ -1,7 +1,7 @@
-import TestSupport
 import Foundation
 import NIOCore
 import PostgresNIO
+import TestSupport
 
 /// What the service stored, read straight from its tables.
 enum StoredState {

@@ -1,9 +1,9 @@
-import TestSupport
 import AuthService
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import TestSupport
 
 /// Builds auth applications the way `main` does, with test settings and a ``TestClock``.
 enum TestApp {

@@ -1,5 +1,6 @@
-import TestSupport
+import HTTPTypes
 import HummingbirdTesting
+import TestSupport
 
 /// The cookies of test responses.
 extension TestResponse {

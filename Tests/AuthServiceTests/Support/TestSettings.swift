@@ -1,6 +1,6 @@
-import TestSupport
 import AuthService
 import Foundation
+import TestSupport
 
 /// Builds the auth service's settings for a test from the contract's variable names.
 ///

@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 /// An account's credentials, with an e-mail no other test uses.
 struct TestUser: Sendable {

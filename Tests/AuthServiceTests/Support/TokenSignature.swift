@@ -1,6 +1,6 @@
-import TestSupport
 import Crypto
 import Foundation
+import TestSupport
 
 /// Reads keys and signatures the way an independent verifier would.
 enum TokenSignature {
