@@ -71,7 +71,8 @@ import Testing
             tokenID: UUID(),
             issuedAt: 1_750_000_000,
             notBefore: 1_750_000_000,
-            expiresAt: 1_750_000_300
+            expiresAt: 1_750_000_300,
+            csrfHash: nil
         )
         let token = try await AccessTokenSigner(key: .generate()).sign(claims)
         let payload = try #require(Base64URL.decode(String(token.split(separator: ".")[1])))

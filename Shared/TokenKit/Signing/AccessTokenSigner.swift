@@ -11,9 +11,14 @@ public struct AccessTokenSigner: Sendable {
 
     public init(key: SigningKey) async {
         self.kid = key.kid
-        // Written with the encoder the fast claims reader expects (see CompactJSON.encoder()).
-        self.keys = JWTKeyCollection(defaultJWTSerializer: DefaultJWTSerializer(jsonEncoder: CompactJSON.encoder()))
-        await self.keys.add(eddsa: EdDSA.PrivateKey(backing: key.privateKey), kid: JWKIdentifier(string: key.kid))
+        self.keys = JWTKeyCollection()
+        // Written with the encoder the fast claims reader expects (see CompactJSON.encoder()); the key's
+        // own serializer is the one `sign` uses, not the collection's default.
+        await self.keys.add(
+            eddsa: EdDSA.PrivateKey(backing: key.privateKey),
+            kid: JWKIdentifier(string: key.kid),
+            serializer: DefaultJWTSerializer(jsonEncoder: CompactJSON.encoder())
+        )
     }
 
     /// Returns the compact JWS of `claims`.
