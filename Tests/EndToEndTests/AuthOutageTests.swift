@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// With `auth` stopped, resource services keep serving reads and refuse writes fast with 503

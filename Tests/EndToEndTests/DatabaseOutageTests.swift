@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// PostgreSQL stopped and started again under the running services, on a throwaway cluster of this

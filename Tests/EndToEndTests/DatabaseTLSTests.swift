@@ -3,6 +3,7 @@ import Logging
 import NIOSSL
 import PostgresNIO
 import ServiceSupport
+import TestSupport
 import Testing
 
 /// `DATABASE_URL`'s `sslmode` for real: a PostgreSQL cluster of the test's own that accepts TLS only

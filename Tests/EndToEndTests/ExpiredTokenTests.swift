@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// An expired access token is refused with 401 `token-expired` and

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Faults under the running services: processes killed with SIGKILL in the middle of writes or
@@ -321,7 +322,13 @@ struct FaultTests {
             let claims = try TokenClaims.payload(of: unseen.accessToken)
             let forged = forge.signed(
                 header: ["alg": "EdDSA", "typ": "at+jwt", "kid": .string(forge.kid)],
-                payload: TokenForge.claims(subject: try #require(claims["sub"]?.string), session: try #require(claims["sid"]?.string))
+                payload: .object(
+                    TokenForge.claims(
+                        subject: try #require(claims["sub"]?.string),
+                        session: try #require(claims["sid"]?.string),
+                        issuedAt: TokenForge.currentTime
+                    )
+                )
             )
             let refused = try await HTTP.send(.get, stack.url(.notes, "/v1/notes"), bearer: forged)
             ResponseHygiene.expectProblem(refused, status: 401, type: "token-invalid", secrets: [forged])

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The revocation feed under a burst and after a restart of `auth`'s sequence, across the real

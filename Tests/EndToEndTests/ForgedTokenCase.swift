@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// One way to forge or mangle an access token, from DESIGN.md's attack list: every one of them
@@ -71,7 +72,7 @@ enum ForgedTokenCase: String, CaseIterable, Sendable, CustomTestStringConvertibl
 
     /// The forged token.
     func token(_ m: Material) -> String {
-        let claims = TokenForge.claims(subject: m.subject, session: m.session)
+        let claims = JSONValue.object(TokenForge.claims(subject: m.subject, session: m.session, issuedAt: TokenForge.currentTime))
         let realHeader: [String: JSONValue] = ["alg": "EdDSA", "typ": "at+jwt", "kid": .string(m.published.kid)]
         let ownHeader: [String: JSONValue] = ["alg": "EdDSA", "typ": "at+jwt", "kid": .string(m.forge.kid)]
         let segments = m.genuine.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -129,13 +130,31 @@ enum ForgedTokenCase: String, CaseIterable, Sendable, CustomTestStringConvertibl
         case .typMissing: return genuineWithHeader(["typ": nil])
         case .typMediaType: return genuineWithHeader(["typ": "application/at+jwt"])
         case .wrongIssuer:
-            return ownSigned([:], claims: TokenForge.claims(subject: m.subject, session: m.session, issuer: "evil"))
+            return ownSigned(
+                [:],
+                claims: JSONValue.object(TokenForge.claims(subject: m.subject, session: m.session, issuer: "evil", issuedAt: TokenForge.currentTime))
+            )
         case .audienceOnlyProfile:
-            return ownSigned([:], claims: TokenForge.claims(subject: m.subject, session: m.session, audience: ["profile"]))
+            return ownSigned(
+                [:],
+                claims: JSONValue.object(
+                    TokenForge.claims(subject: m.subject, session: m.session, audience: ["profile"], issuedAt: TokenForge.currentTime)
+                )
+            )
         case .audienceOnlyOtherService:
-            return ownSigned([:], claims: TokenForge.claims(subject: m.subject, session: m.session, audience: ["billing"]))
+            return ownSigned(
+                [:],
+                claims: JSONValue.object(
+                    TokenForge.claims(subject: m.subject, session: m.session, audience: ["billing"], issuedAt: TokenForge.currentTime)
+                )
+            )
         case .audienceAsString:
-            return ownSigned([:], claims: TokenForge.claims(subject: m.subject, session: m.session, audience: "notes"))
+            return ownSigned(
+                [:],
+                claims: JSONValue.object(
+                    TokenForge.claims(subject: m.subject, session: m.session, audience: "notes", issuedAt: TokenForge.currentTime)
+                )
+            )
         case .forgedAndExpired:
             var expired = claims.object ?? [:]
             let now = Int(Date().timeIntervalSince1970)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A refresh token that is not one: mangled from a genuine one, made up, or of the wrong JSON type.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Every service stops gracefully on SIGTERM (exit status 0, well before the harness would SIGKILL it),

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import TestSupport
 
 /// Sends requests to the services with `HTTPClient.shared`, with bearer, cookie-jar and JSON helpers.
 enum HTTP {

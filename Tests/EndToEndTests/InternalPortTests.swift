@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// With `INTERNAL_PORT`, auth serves its internal API (and a copy of the JWKS) on that port only: the public

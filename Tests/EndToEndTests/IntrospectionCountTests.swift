@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// Safe requests are verified locally and never call `auth`; dangerous ones call introspection.

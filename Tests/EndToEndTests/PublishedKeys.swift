@@ -1,3 +1,5 @@
+import TestSupport
+
 /// The signing keys auth publishes at `/.well-known/jwks.json`, as an attacker sees them.
 struct PublishedKeys: Sendable {
     /// One published key.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// A resource service is not ready until it has auth's signing keys: `/readyz` is 503 while

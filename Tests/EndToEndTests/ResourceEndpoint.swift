@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// One request of a resource service (method, service, path, body), as a test argument.

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 /// Checks that an answer to hostile input leaks nothing: never a 5xx, never one of the test's

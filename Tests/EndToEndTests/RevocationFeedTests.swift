@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The revocation feed across processes: two `auth` replicas on one database, resource services

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// One running set of `auth`, `notes` and `profile`, each with a fresh database on the test
 /// PostgreSQL server, its own free port on 127.0.0.1 and its output in a log file.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A freshly signed-up account with a unique e-mail, so that tests can run in parallel on one stack.

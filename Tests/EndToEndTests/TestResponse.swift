@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// An HTTP response as the tests read it: status, headers (in order, names as sent) and body.
 struct TestResponse: Sendable {
@@ -35,4 +36,17 @@ struct TestResponse: Sendable {
 
     /// The body as UTF-8 text.
     var text: String { String(decoding: self.body, as: UTF8.self) }
+}
+
+/// The end-to-end responses, read as TestSupport's checks read them.
+extension TestResponse: HTTPAnswer {
+    var statusCode: Int { self.status }
+
+    func headerValue(_ name: String) -> String? {
+        self.header(name)
+    }
+
+    var headerLines: [String] {
+        self.headers.map { "\($0.name): \($0.value)" }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Reads (without verifying) the claims of a JWT, for timing decisions such as waiting until `exp`.
 enum TokenClaims {

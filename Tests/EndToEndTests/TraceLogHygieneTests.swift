@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `LOG_LEVEL=trace` is for debugging the services, not for dumping the database into the log:

@@ -1,3 +1,5 @@
+import TestSupport
+
 /// A user with something to lose: an account, a bearer session, one note and a profile.
 struct Victim: Sendable {
     let account: TestAccount
