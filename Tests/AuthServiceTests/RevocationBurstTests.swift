@@ -63,9 +63,13 @@ struct RevocationBurstTests {
                 let (user, caller) = try await api.loggedInUser("burst")
                 let account = try await Self.insertSessions(count: Self.burstSessions, email: user.email, databaseURL: databaseURL)
 
-                let opened = try await FeedReader.open(port: port, after: "0", credentials: "notes:notes-secret")
-                var reader = try #require(opened.reader)
-                _ = try await reader.next { $0.name == "heartbeat" }
+                // A subscriber whose socket holds 4 KiB: when it stops reading, auth's writes block after the
+                // kernel's send buffer (at most 4 MiB here, about 19,000 events) and its 10,000-event buffer fills.
+                var subscriber = try SlowFeedSubscriber.open(port: port, after: 0, credentials: "notes:notes-secret")
+                let replayDeadline = ContinuousClock.now + .seconds(20)
+                while !(await subscriber.read()).contains(where: { $0.name == "heartbeat" }) {
+                    try #require(ContinuousClock.now < replayDeadline && !subscriber.ended, "the feed sent no heartbeat")
+                }
                 // From here on the subscriber reads nothing until the burst is over.
 
                 let started = ContinuousClock.now
@@ -83,17 +87,16 @@ struct RevocationBurstTests {
                 var outOfOrder = 0
                 let deadline = ContinuousClock.now + .seconds(60)
                 while received.count < expected.count, ContinuousClock.now < deadline {
-                    do {
-                        let event = try await reader.next(where: { $0.name == "revoked" }, limit: 1_000_000)
+                    for event in await subscriber.read() where event.name == "revoked" {
                         let fields = try #require(try JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])
                         let seq = Int64(try #require(fields["seq"] as? Int))
                         if seq <= lastSeq { outOfOrder += 1 }
                         lastSeq = max(lastSeq, seq)
                         received[seq] = fields["sid"] as? String
-                    } catch {
+                    }
+                    if subscriber.ended, received.count < expected.count {
                         // The stream ended: what a resource service does, reconnect after the last seq it received.
-                        let reopened = try await FeedReader.open(port: port, after: String(lastSeq), credentials: "notes:notes-secret")
-                        reader = try #require(reopened.reader)
+                        subscriber = try SlowFeedSubscriber.open(port: port, after: lastSeq, credentials: "notes:notes-secret")
                         connections += 1
                     }
                 }

@@ -140,20 +140,22 @@ struct RevocationFeedClientTests {
 
     /// A peer that stalls in the middle of an event is replaced once the heartbeat timeout passes, and
     /// the new connection resumes after the last complete event (the half event, `id: 99`, is never
-    /// applied). The stalling script is served three times: under the full suite's load on 2 cores a
-    /// first connection was once replaced before its first bytes arrived (the 1 s watchdog counts from
-    /// the connect), which is the watchdog working, not the case under test.
+    /// applied). The server answers by `after`, not by connection number: under the full suite's load a
+    /// first connection was once replaced by the 1 s watchdog before its first bytes arrived (the
+    /// watchdog working, not the case under test), and a fixed number of stalling scripts then ran out.
     @Test func stallMidEventIsReplaced() async throws {
         let first = UUID()
         let late = UUID()
-        let stalling = RevocationFeedTestServer.Script(
-            frames: [RevocationFeedTestServer.revoked(seq: 4, sid: first), RevocationFeedTestServer.heartbeat],
-            ending: .stallMidFrame
+        let server = RevocationFeedTestServer(
+            scripts: [],
+            scriptsByAfter: [
+                "0": .init(
+                    frames: [RevocationFeedTestServer.revoked(seq: 4, sid: first), RevocationFeedTestServer.heartbeat],
+                    ending: .stallMidFrame
+                ),
+                "4": .init(frames: [RevocationFeedTestServer.revoked(seq: 5, sid: late), RevocationFeedTestServer.heartbeat], ending: .heartbeats),
+            ]
         )
-        let server = RevocationFeedTestServer(scripts: [
-            stalling, stalling, stalling,
-            .init(frames: [RevocationFeedTestServer.revoked(seq: 5, sid: late), RevocationFeedTestServer.heartbeat], ending: .heartbeats),
-        ])
         let revoked = RevokedSessions()
         let feed = try await self.run(server, revoked: revoked, heartbeatTimeout: .seconds(1)) { _ in revoked.contains(late) }
         #expect(revoked.contains(first) && revoked.contains(late))

@@ -27,9 +27,15 @@ final class RevocationFeedTestServer: Sendable {
     }
 
     private let scripts: [Script]
+    private let scriptsByAfter: [String: Script]
     private let requests = Mutex<[(after: String?, authorization: String?)]>([])
 
-    init(scripts: [Script]) {
+    /// - Parameters:
+    ///   - scripts: the script of each connection, by connection number.
+    ///   - scriptsByAfter: scripts chosen by the connection's `after` instead (taking precedence), for tests
+    ///     whose connections may be replaced more often than they count on.
+    init(scripts: [Script], scriptsByAfter: [String: Script] = [:]) {
+        self.scriptsByAfter = scriptsByAfter
         self.scripts = scripts
     }
 
@@ -63,7 +69,9 @@ final class RevocationFeedTestServer: Sendable {
                 requests.append((request.uri.queryParameters.get("after"), request.headers[.authorization]))
                 return requests.count - 1
             }
-            let script = index < self.scripts.count ? self.scripts[index] : Script(frames: [Self.heartbeat], ending: .heartbeats)
+            let byAfter = request.uri.queryParameters.get("after").flatMap { self.scriptsByAfter[String($0)] }
+            let script =
+                byAfter ?? (index < self.scripts.count ? self.scripts[index] : Script(frames: [Self.heartbeat], ending: .heartbeats))
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/event-stream"],
