@@ -1,4 +1,5 @@
-/// One step of a service's schema: ordered by `version`, applied once, in its own transaction.
+/// One step of a service's schema: ordered by `version` and applied once (``MigrationRunner`` applies
+/// every pending step in one transaction, so a start either migrates fully or not at all).
 public struct DatabaseMigration: Sendable {
     public let version: Int
     public let name: String

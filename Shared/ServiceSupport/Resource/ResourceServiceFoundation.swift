@@ -40,7 +40,7 @@ public struct ResourceServiceFoundation: Sendable {
         )
         self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
         var configuration = HTTPClient.Configuration()
-        let timeout = TimeAmount.milliseconds(Int64(settings.introspectionTimeoutMilliseconds))
+        let timeout = TimeAmount(.milliseconds(settings.introspectionTimeoutMilliseconds))
         // No client-wide read timeout: introspection and JWKS requests carry their own deadline for the
         // whole answer (async-http-client's stops at the head), and the long-lived revocation feed has a
         // heartbeat watchdog instead.

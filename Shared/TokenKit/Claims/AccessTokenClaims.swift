@@ -82,14 +82,14 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
 
     private static func decodeUUID(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> UUID {
         let string = try container.decode(String.self, forKey: key)
-        guard let uuid = Self.parseUUID(string) else {
+        guard let uuid = UUID(strict: string) else {
             throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not a UUID")
         }
         return uuid
     }
 
     /// The claims in `json` when it has the compact shape `auth` writes (see ``CompactJSON``) with every
-    /// required claim of the right type; nil otherwise, and then `JSONDecoder` decides, as before.
+    /// required claim of the right type; nil otherwise, and then `JSONDecoder` decides.
     init?(compact json: UnsafeBufferPointer<UInt8>) {
         guard let members = CompactJSON.object(json) else { return nil }
         var issuer: String?
@@ -106,9 +106,9 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
             switch (CodingKeys(stringValue: name), value) {
             case (.issuer?, .string(let text)): issuer = text
             case (.audience?, .strings(let names)): audience = names
-            case (.subject?, .string(let text)): subject = Self.parseUUID(text)
-            case (.sessionID?, .string(let text)): sessionID = Self.parseUUID(text)
-            case (.tokenID?, .string(let text)): tokenID = Self.parseUUID(text)
+            case (.subject?, .string(let text)): subject = UUID(strict: text)
+            case (.sessionID?, .string(let text)): sessionID = UUID(strict: text)
+            case (.tokenID?, .string(let text)): tokenID = UUID(strict: text)
             case (.issuedAt?, .integer(let seconds)): issuedAt = seconds
             case (.notBefore?, .integer(let seconds)): notBefore = seconds
             case (.expiresAt?, .integer(let seconds)): expiresAt = seconds
@@ -133,50 +133,5 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
             expiresAt: expiresAt,
             csrfHash: csrfHash
         )
-    }
-
-    /// Parses the 36-character `8-4-4-4-12` hex form (either case), and nothing else.
-    ///
-    /// Every verified token has three UUIDs; Foundation's `UUID(uuidString:)` on Linux parses with
-    /// `sscanf`, which was a tenth of a full verification's instructions. This is also stricter: `sscanf`
-    /// lets white space and signs through.
-    static func parseUUID(_ string: String) -> UUID? {
-        var string = string
-        return string.withUTF8 { Self.parseUUID(utf8: $0) }
-    }
-
-    private static func parseUUID(utf8: UnsafeBufferPointer<UInt8>) -> UUID? {
-        guard utf8.count == 36 else { return nil }
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let parsed = withUnsafeMutableBytes(of: &bytes) { output -> Bool in
-            var written = 0
-            var high: UInt8? = nil
-            for position in 0..<36 {
-                let character = utf8[position]
-                if position == 8 || position == 13 || position == 18 || position == 23 {
-                    guard character == UInt8(ascii: "-") else { return false }
-                    continue
-                }
-                guard let nibble = Self.hexValue(character) else { return false }
-                if let first = high {
-                    output[written] = first << 4 | nibble
-                    written += 1
-                    high = nil
-                } else {
-                    high = nibble
-                }
-            }
-            return written == 16
-        }
-        return parsed ? UUID(uuid: bytes) : nil
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// It exists for speed: Foundation's `JSONDecoder` was an eighth of a full verification. It never has to be
 /// right about anything else, because it refuses it: any other input (white space, an escape, a non-ASCII
 /// byte, a fraction, a nested object, a repeated name, …) gives nil and the caller decodes the same bytes
-/// with `JSONDecoder` as before. So a value it does return is the value `JSONDecoder` would have produced.
+/// with `JSONDecoder`. So a value it does return is the value `JSONDecoder` would have produced.
 enum CompactJSON {
     /// The encoder the signer writes headers and claims with, tied to this reader: Foundation escapes
     /// `/` by default, and a `\/` in a URL issuer would send every token to the slow path.

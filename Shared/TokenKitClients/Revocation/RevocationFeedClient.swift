@@ -39,6 +39,12 @@ public final class RevocationFeedClient: Service, Sendable {
     private let heartbeatTimeout: Duration
     private let logger: Logger
     private let state = Mutex(State())
+    // Made once, with the client (after the executable bootstrapped its metrics backend), not per event.
+    private let connected = Gauge(label: "latchkey_revocation_feed_connected")
+    private let resynchronisationsCounter = Counter(label: "latchkey_revocation_feed_resynchronisations_total")
+    private let events = Counter(label: "latchkey_revocation_feed_events_total")
+    private let lastSeq = Gauge(label: "latchkey_revocation_feed_last_seq")
+    private let lag = Gauge(label: "latchkey_revocation_feed_lag_seconds")
 
     /// - Parameters:
     ///   - authURL: the auth service's base URL.
@@ -98,7 +104,7 @@ public final class RevocationFeedClient: Service, Sendable {
                     metadata: ["error": .string(String(describing: error))]
                 )
             }
-            Gauge(label: "latchkey_revocation_feed_connected").record(0)
+            self.connected.record(0)
             if self.secondsSinceActivity() < 1 { backoff = .milliseconds(200) }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(5))
@@ -120,7 +126,7 @@ public final class RevocationFeedClient: Service, Sendable {
         }
         self.state.withLock { $0.lastActivity = .now }
         let task = self.httpClient.execute(request: request, delegate: delegate)
-        Gauge(label: "latchkey_revocation_feed_connected").record(1)
+        self.connected.record(1)
         self.logger.info("Revocation feed connecting", metadata: ["feed.after": "\(self.lastSequence)"])
         try await withTaskCancellationHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -164,7 +170,7 @@ public final class RevocationFeedClient: Service, Sendable {
                 return restarted
             }
             if restarted {
-                Counter(label: "latchkey_revocation_feed_resynchronisations_total").increment()
+                self.resynchronisationsCounter.increment()
                 self.logger.warning(
                     "Revocation feed sequence restarted; replaying from the start",
                     metadata: ["feed.head": "\(epoch.head)"]
@@ -181,9 +187,9 @@ public final class RevocationFeedClient: Service, Sendable {
                 state.lastSeq = max(state.lastSeq, notice.seq)
                 return state.lastSeq
             }
-            Counter(label: "latchkey_revocation_feed_events_total").increment()
-            Gauge(label: "latchkey_revocation_feed_last_seq").record(Double(lastSeq))
-            Gauge(label: "latchkey_revocation_feed_lag_seconds").record(max(0, Date().timeIntervalSince(notice.revokedAt)))
+            self.events.increment()
+            self.lastSeq.record(Double(lastSeq))
+            self.lag.record(max(0, Date().timeIntervalSince(notice.revokedAt)))
         case "heartbeat":
             let first = self.state.withLock { state in
                 defer { state.replayed = true }

@@ -25,6 +25,8 @@ struct LoginThrottle: Sendable {
     let perClient: SlidingWindowLimit
     let logger: Logger
 
+    private static let refusals = Counter(label: "latchkey_login_limit_refusals_total")
+
     /// A counted attempt: a failure row that stands unless the password turns out to be right.
     struct Reservation: Sendable {
         let id: Int64
@@ -66,7 +68,7 @@ struct LoginThrottle: Sendable {
         case .success(let id):
             return Reservation(id: id)
         case .failure(let wait):
-            Counter(label: "latchkey_login_limit_refusals_total").increment()
+            Self.refusals.increment()
             throw Problem.retryLater(.rateLimited, detail: "Too many failed attempts; try again later.", afterSeconds: wait.seconds)
         }
     }

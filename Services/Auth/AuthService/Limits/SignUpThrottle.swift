@@ -16,6 +16,8 @@ struct SignUpThrottle: Sendable {
     let limit: SlidingWindowLimit
     let logger: Logger
 
+    private static let refusals = Counter(label: "latchkey_signup_limit_refusals_total")
+
     /// Counts one sign-up for the address and returns its id, or throws 429 with `Retry-After` (and
     /// counts nothing) when the address is at its limit.
     func reserve(clientAddress: String, now: Date) async throws -> Int64 {
@@ -42,7 +44,7 @@ struct SignUpThrottle: Sendable {
         case .success(let id):
             return id
         case .failure(let wait):
-            Counter(label: "latchkey_signup_limit_refusals_total").increment()
+            Self.refusals.increment()
             throw Problem.retryLater(.rateLimited, detail: "Too many sign-ups from this address; try again later.", afterSeconds: wait.seconds)
         }
     }

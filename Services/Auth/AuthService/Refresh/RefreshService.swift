@@ -90,8 +90,13 @@ struct RefreshService: Sendable {
         return .theft(session)
     }
 
+    private static let outcomes = OutcomeCounters(
+        label: "latchkey_refreshes_total",
+        outcomes: ["rotated", "grace_retry", "theft", "ended", "invalid", "csrf_failed"]
+    )
+
     private static func count(_ outcome: String) {
-        Counter(label: "latchkey_refreshes_total", dimensions: [("outcome", outcome)]).increment()
+        self.outcomes.increment(outcome)
     }
 }
 

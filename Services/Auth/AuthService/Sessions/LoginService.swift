@@ -85,8 +85,10 @@ struct LoginService: Sendable {
         return Problem(.invalidCredentials, detail: "The e-mail or password is wrong.")
     }
 
+    private static let outcomes = OutcomeCounters(label: "latchkey_logins_total", outcomes: ["success", "invalid_credentials", "rate_limited"])
+
     private static func count(_ outcome: String) {
-        Counter(label: "latchkey_logins_total", dimensions: [("outcome", outcome)]).increment()
+        self.outcomes.increment(outcome)
     }
 }
 

@@ -69,7 +69,7 @@ struct SessionController: Sendable {
 
     /// Revokes one of the caller's own sessions: 204, or 404 when it is not one of theirs.
     @Sendable func revokeOne(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)),
+        guard let id = context.parameters.get("id").flatMap(UUID.init(strict:)),
             try await self.revocation.revoke(sessionID: id, ownedBy: context.identity.userID, reason: .revokedByUser)
         else {
             throw Problem.notFound("No active session of yours has this id.")

@@ -97,7 +97,7 @@ package struct NotesController: Sendable {
     }
 
     static func noteID(_ parameters: Parameters) -> UUID? {
-        parameters.get("id").flatMap(UUID.init(uuidString:))
+        parameters.get("id").flatMap(UUID.init(strict:))
     }
 
     static func missing() -> Problem {
