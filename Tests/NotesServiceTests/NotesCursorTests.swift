@@ -11,9 +11,7 @@ struct NotesCursorTests {
     func pagesNewestFirst() async throws {
         try await NotesTestApp.run { api in
             let alice = api.newUser()
-            for number in 1...5 {
-                try await api.createNote(as: alice, title: "note \(number)")
-            }
+            try await api.createNotes(as: alice, count: 5)
             var titles: [[String]] = []
             var uri = "/v1/notes?limit=2"
             while true {
@@ -37,9 +35,7 @@ struct NotesCursorTests {
     func exactlyFullLastPage() async throws {
         try await NotesTestApp.run { api in
             let alice = api.newUser()
-            for number in 1...4 {
-                try await api.createNote(as: alice, title: "note \(number)")
-            }
+            try await api.createNotes(as: alice, count: 4)
             let first = try await api.send(.get, "/v1/notes?limit=2", as: alice).json()
             let cursor = try #require(first["next_cursor"]?.string)
             let second = try await api.send(.get, "/v1/notes?limit=2&cursor=\(cursor)", as: alice).json()
@@ -54,9 +50,7 @@ struct NotesCursorTests {
             let alice = api.newUser()
             let empty = try await api.send(.get, "/v1/notes", as: alice).json()
             #expect(empty == ["items": [], "next_cursor": nil])
-            for number in 1...21 {
-                try await api.createNote(as: alice, title: "note \(number)")
-            }
+            try await api.createNotes(as: alice, count: 21)
             let page = try await api.send(.get, "/v1/notes", as: alice).json()
             #expect(page["items"]?.array?.count == 20)
             #expect(page["next_cursor"]?.string != nil)

@@ -19,4 +19,11 @@ extension ResourceServiceAPI {
         guard response.status == .created else { throw TestSetupError("creating a note: \(response.status.code) \(response.text)") }
         return try response.json()
     }
+
+    /// Creates notes titled "note 1" to "note `count`", oldest first, as `caller`.
+    func createNotes(as caller: TestCaller, count: Int) async throws {
+        for number in 1...count {
+            try await self.createNote(as: caller, title: "note \(number)")
+        }
+    }
 }

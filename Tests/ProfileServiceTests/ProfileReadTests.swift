@@ -9,8 +9,7 @@ import Testing
 struct ProfileReadTests {
     @Test("a profile never set reads as the caller's id and nulls")
     func neverSet() async throws {
-        try await ProfileTestApp.run { api in
-            let alice = api.newUser()
+        try await ProfileTestApp.run { api, alice in
             let response = try await api.send(.get, "/v1/profile", as: alice)
             #expect(response.status == .ok)
             #expect(response.mediaType == "application/json")
@@ -21,7 +20,7 @@ struct ProfileReadTests {
 
     @Test("without a token the profile is a 401 token-missing with the bearer challenge")
     func anonymous() async throws {
-        try await ProfileTestApp.run { api in
+        try await ProfileTestApp.run { api, _ in
             let response = try await api.send(.get, "/v1/profile", as: nil)
             ProblemCheck.expect(response, .tokenMissing)
             ProblemCheck.expectChallenge(response, description: nil)

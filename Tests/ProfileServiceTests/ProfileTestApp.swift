@@ -2,9 +2,13 @@ import ProfileService
 import TestSupport
 
 /// The profile service as the tests run it: built by its own `buildApplication`, on a throwaway
-/// database, against a stand-in auth.
+/// database, against a stand-in auth. A profile is per user, so every test gets a fresh signed-in user.
 enum ProfileTestApp {
-    static func run(_ body: @Sendable (ResourceServiceAPI) async throws -> Void) async throws {
-        try await ResourceServiceTest.run("profile", build: { try buildApplication(settings: $0, logger: $1) }, body)
+    static func run(_ body: @Sendable (ResourceServiceAPI, TestCaller) async throws -> Void) async throws {
+        try await ResourceServiceTest.run(
+            "profile",
+            build: { try buildApplication(settings: $0, logger: $1) },
+            { api in try await body(api, api.newUser()) }
+        )
     }
 }

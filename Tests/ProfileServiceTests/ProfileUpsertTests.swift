@@ -9,8 +9,7 @@ import Testing
 struct ProfileUpsertTests {
     @Test("the first PUT creates, the next replaces (a field left out becomes null), and GET reads what was stored")
     func createThenReplace() async throws {
-        try await ProfileTestApp.run { api in
-            let alice = api.newUser()
+        try await ProfileTestApp.run { api, alice in
             let created = try await api.send(.put, "/v1/profile", as: alice, json: ["display_name": "Alice", "bio": "Writes notes."])
             #expect(created.status == .ok)
             let first = try created.json()
@@ -34,8 +33,7 @@ struct ProfileUpsertTests {
 
     @Test("one user's profile is not another's")
     func perUser() async throws {
-        try await ProfileTestApp.run { api in
-            let alice = api.newUser()
+        try await ProfileTestApp.run { api, alice in
             let bob = api.newUser()
             _ = try await api.send(.put, "/v1/profile", as: alice, json: ["display_name": "Alice", "bio": nil])
             let bobs = try await api.send(.get, "/v1/profile", as: bob).json()
@@ -46,8 +44,7 @@ struct ProfileUpsertTests {
 
     @Test("a display name over 64 or a bio over 1,000 characters, a NUL or a wrong type is a 400 naming the field; nothing is stored")
     func validation() async throws {
-        try await ProfileTestApp.run { api in
-            let alice = api.newUser()
+        try await ProfileTestApp.run { api, alice in
             let cases: [(JSONValue, String)] = [
                 (["display_name": .string(String(repeating: "d", count: 65)), "bio": nil], "display_name"),
                 (["display_name": "ok", "bio": .string(String(repeating: "b", count: 1001))], "bio"),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TokenKit
 import TokenKitHummingbird
@@ -6,14 +7,14 @@ import TokenKitHummingbird
 /// Tokens minted by ``AccessTokenSigner`` verify and keep the contract's shape.
 @Suite("Access token round trip")
 struct AccessTokenRoundTripTests {
-    let factory = TokenFactory()
+    let factory = TokenForge()
 
     /// A signed token verifies and yields the very claims it was signed with.
     @Test(arguments: [nil, CSRFProtection.hash(of: "csrf-token-value")])
     func verifiesSignedClaims(csrfHash: String?) async throws {
-        let claims = TokenFactory.accessTokenClaims(csrfHash: csrfHash)
+        let claims = TokenForge.accessTokenClaims(csrfHash: csrfHash)
         let token = try await AccessTokenSigner(key: self.factory.signingKey).sign(claims)
-        let verifier = TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
+        let verifier = TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
 
         let verified = try await verifier.verify(token)
 
@@ -22,7 +23,7 @@ struct AccessTokenRoundTripTests {
 
     /// A signed token stays under 1 KB, even with a csrf claim.
     @Test func staysSmall() async throws {
-        let claims = TokenFactory.accessTokenClaims(csrfHash: CSRFProtection.hash(of: "csrf-token-value"))
+        let claims = TokenForge.accessTokenClaims(csrfHash: CSRFProtection.hash(of: "csrf-token-value"))
         let token = try await AccessTokenSigner(key: self.factory.signingKey).sign(claims)
 
         #expect(token.utf8.count < 1024)
@@ -31,8 +32,8 @@ struct AccessTokenRoundTripTests {
     /// The header holds exactly `alg` EdDSA, `typ` at+jwt and the signer's `kid`.
     @Test func headerHasExactlyThreeFields() async throws {
         let signer = await AccessTokenSigner(key: self.factory.signingKey)
-        let token = try await signer.sign(TokenFactory.accessTokenClaims())
-        let header = try TokenFactory.decodeSegment(token.split(separator: ".")[0])
+        let token = try await signer.sign(TokenForge.accessTokenClaims())
+        let header = try TokenForge.decodeSegment(token.split(separator: ".")[0])
 
         #expect(Set(header.keys) == ["alg", "typ", "kid"])
         #expect(header["alg"] as? String == "EdDSA")
@@ -43,24 +44,24 @@ struct AccessTokenRoundTripTests {
 
     /// The payload holds only the contract's claims, with whole-second times and `aud` as an array.
     @Test func payloadHasOnlyContractClaims() async throws {
-        let token = try await AccessTokenSigner(key: self.factory.signingKey).sign(TokenFactory.accessTokenClaims())
-        let payload = try TokenFactory.decodeSegment(token.split(separator: ".")[1])
+        let token = try await AccessTokenSigner(key: self.factory.signingKey).sign(TokenForge.accessTokenClaims())
+        let payload = try TokenForge.decodeSegment(token.split(separator: ".")[1])
 
         #expect(Set(payload.keys) == ["iss", "aud", "sub", "sid", "jti", "iat", "nbf", "exp"])
         #expect(payload["aud"] as? [String] == ["notes", "profile"])
         let segment = String(decoding: try #require(Base64URL.decode(token.split(separator: ".")[1])), as: UTF8.self)
-        #expect(segment.contains("\"exp\":\(TokenFactory.now + 300)"))
-        #expect(!segment.contains("\(TokenFactory.now + 300)."))
+        #expect(segment.contains("\"exp\":\(TokenForge.now + 300)"))
+        #expect(!segment.contains("\(TokenForge.now + 300)."))
     }
 
     /// A token hand-crafted by the test factory verifies too, so the attack tests start from a good token.
     @Test func factoryTokenVerifies() async throws {
-        let verifier = TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
+        let verifier = TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
 
         let claims = try await verifier.verify(self.factory.token())
 
-        #expect(claims.issuer == TokenFactory.issuer)
-        #expect(claims.expiresAt == TokenFactory.now + 300)
+        #expect(claims.issuer == TokenForge.issuer)
+        #expect(claims.expiresAt == TokenForge.now + 300)
         #expect(claims.csrfHash == nil)
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ServiceSupport
+import TestSupport
 import Testing
 import TokenKit
 import TokenKitHummingbird
@@ -51,7 +52,7 @@ struct AuthenticationRouteTests {
 
     /// A genuine but expired token: 401 `token-expired` with `error_description="expired"`.
     @Test func expiredToken() async throws {
-        let token = try await self.service.token(issuedAt: TokenFactory.now - 3600)
+        let token = try await self.service.token(issuedAt: TokenForge.now - 3600)
         try await self.service.application().test(.router) { client in
             let response = try await client.execute(uri: "/v1/me", method: .get, headers: [.authorization: "Bearer \(token)"])
 

@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import TokenKit
 
 /// Header parameters beyond `alg`, `typ` and `kid` are refused, never followed, and `typ` must be exact.
 @Suite("Header attacks")
 struct HeaderAttackTests {
-    let factory = TokenFactory()
+    let factory = TokenForge()
 
     /// `jku`, `x5u`, `x5c` and `jwk` are refused even over a genuine signature, and no key is fetched.
     @Test(arguments: ["jku", "x5u", "x5c", "jwk"])
@@ -21,20 +22,20 @@ struct HeaderAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.disallowedHeader)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs.isEmpty)
     }
 
     /// An attacker's token carrying its own key in `jwk` (and that key's thumbprint as `kid`) is refused.
     @Test func embeddedAttackerKey() async {
-        let attacker = TokenFactory()
+        let attacker = TokenForge()
         let provider = StaticKeyProvider(self.factory.verificationKey)
         var header = attacker.header
         header["jwk"] = .object(["kty": "OKP", "crv": "Ed25519", "x": .string(attacker.verificationKey.jwk.x)])
 
         await #expect(throws: TokenVerificationError.invalid(.disallowedHeader)) {
-            try await TokenFactory.verifier(keys: provider).verify(attacker.token(header: header))
+            try await TokenForge.verifier(keys: provider).verify(attacker.token(header: header))
         }
     }
 
@@ -46,7 +47,7 @@ struct HeaderAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.disallowedHeader)) {
-            try await TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
+            try await TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
         }
     }
 
@@ -58,19 +59,19 @@ struct HeaderAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.disallowedHeader)) {
-            try await TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
+            try await TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
         }
     }
 
     /// A `typ` other than exactly `at+jwt`, or none at all, is refused.
-    @Test(arguments: [JSONValue.string("JWT"), "AT+JWT", "At+Jwt", "jwt", "at+jwt ", "", .number(1), .null, nil])
+    @Test(arguments: [JSONValue.string("JWT"), "AT+JWT", "At+Jwt", "jwt", "at+jwt ", "", .int(1), .null, nil])
     func wrongType(typ: JSONValue?) async {
         var header = self.factory.header
         header["typ"] = typ
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.disallowedType)) {
-            try await TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
+            try await TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
         }
     }
 
@@ -81,7 +82,7 @@ struct HeaderAttackTests {
         let token = segment + genuine[genuine.firstIndex(of: ".")!...]
 
         await #expect(throws: TokenVerificationError.invalid(.malformed)) {
-            try await TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
+            try await TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey)).verify(token)
         }
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import TestSupport
 import Testing
 import TokenKit
 import TokenKitClients
@@ -11,8 +12,8 @@ import TokenKitClients
 /// ``JWKSCache`` and ``HTTPJWKSFetcher`` against a live in-process JWKS server; requests are counted server-side.
 @Suite("JWKS cache")
 struct JWKSCacheTests {
-    let first = TokenFactory()
-    let second = TokenFactory()
+    let first = TokenForge()
+    let second = TokenForge()
 
     /// A quiet logger for the cache.
     static var logger: Logger {
@@ -79,7 +80,7 @@ struct JWKSCacheTests {
             #expect(await cache.isLoaded)
             #expect(await cache.keyIDs == [self.first.kid, self.second.kid])
             #expect(await cache.verificationKey(for: self.first.kid) != nil)
-            _ = try await TokenFactory.verifier(keys: cache).verify(self.second.token())
+            _ = try await TokenForge.verifier(keys: cache).verify(self.second.token())
             #expect(server.requestCount == 1)
         }
     }
@@ -118,7 +119,7 @@ struct JWKSCacheTests {
             try await cache.refresh()
             server.update { $0.keys.append(self.second.verificationKey) }
 
-            _ = try await TokenFactory.verifier(keys: cache).verify(self.second.token())
+            _ = try await TokenForge.verifier(keys: cache).verify(self.second.token())
 
             #expect(server.requestCount == 2)
         }
@@ -179,7 +180,7 @@ struct JWKSCacheTests {
 
             #expect(server.requestCount == 3)
             #expect(await cache.keyIDs == [self.first.kid])
-            _ = try await TokenFactory.verifier(keys: cache).verify(self.first.token())
+            _ = try await TokenForge.verifier(keys: cache).verify(self.first.token())
         }
     }
 
@@ -195,7 +196,7 @@ struct JWKSCacheTests {
         await #expect(throws: (any Error).self) { try await cache.refresh() }
 
         #expect(await cache.keyIDs == [self.first.kid])
-        _ = try await TokenFactory.verifier(keys: cache).verify(self.first.token())
+        _ = try await TokenForge.verifier(keys: cache).verify(self.first.token())
     }
 
     /// A key withdrawn from the server disappears from the cache at the next refresh.
@@ -211,7 +212,7 @@ struct JWKSCacheTests {
 
             #expect(await cache.keyIDs == [self.second.kid])
             await #expect(throws: TokenVerificationError.invalid(.unknownKeyID)) {
-                try await TokenFactory.verifier(keys: cache).verify(self.first.token())
+                try await TokenForge.verifier(keys: cache).verify(self.first.token())
             }
         }
     }

@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 import TokenKit
 
 /// Only a `kid` the provider publishes is ever used: no default key, no fallback, no interpretation.
 @Suite("Key id attacks")
 struct KeyIDAttackTests {
-    let factory = TokenFactory()
+    let factory = TokenForge()
 
     /// A token without a `kid`, or with an empty one, is refused and no key is looked up.
     @Test(arguments: [nil, JSONValue.string("")])
@@ -15,13 +16,13 @@ struct KeyIDAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.missingKeyID)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs.isEmpty)
     }
 
     /// A `kid` that is not a string is refused as missing, without a lookup.
-    @Test(arguments: [JSONValue.number(1), .number(0), .null, .bool(true), ["a"], ["kid": "a"]])
+    @Test(arguments: [JSONValue.int(1), .int(0), .null, .bool(true), ["a"], ["kid": "a"]])
     func nonStringKeyID(kid: JSONValue) async {
         let provider = StaticKeyProvider(self.factory.verificationKey)
         var header = self.factory.header
@@ -29,7 +30,7 @@ struct KeyIDAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.missingKeyID)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs.isEmpty)
     }
@@ -43,18 +44,18 @@ struct KeyIDAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.unknownKeyID)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs == ["retired-key"])
     }
 
     /// An unknown `kid` signed by a key the provider does not hold is refused the same way.
     @Test func unknownKeyIDOfForeignKey() async {
-        let attacker = TokenFactory()
+        let attacker = TokenForge()
         let provider = StaticKeyProvider(self.factory.verificationKey)
 
         await #expect(throws: TokenVerificationError.invalid(.unknownKeyID)) {
-            try await TokenFactory.verifier(keys: provider).verify(attacker.token())
+            try await TokenForge.verifier(keys: provider).verify(attacker.token())
         }
         #expect(provider.requestedKeyIDs == [attacker.kid])
     }
@@ -68,7 +69,7 @@ struct KeyIDAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.unknownKeyID)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs == [kid])
     }
@@ -81,7 +82,7 @@ struct KeyIDAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.oversized)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs.isEmpty)
     }
@@ -94,28 +95,28 @@ struct KeyIDAttackTests {
         let token = self.factory.token(header: header)
 
         await #expect(throws: TokenVerificationError.invalid(.missingKeyID)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs.isEmpty)
     }
 
     /// A known `kid` on a token signed by another key fails the signature check.
     @Test func knownKeyIDForeignSignature() async {
-        let attacker = TokenFactory()
+        let attacker = TokenForge()
         let provider = StaticKeyProvider(self.factory.verificationKey)
         let token = attacker.token(header: self.factory.header)
 
         await #expect(throws: TokenVerificationError.invalid(.badSignature)) {
-            try await TokenFactory.verifier(keys: provider).verify(token)
+            try await TokenForge.verifier(keys: provider).verify(token)
         }
         #expect(provider.requestedKeyIDs == [self.factory.kid])
     }
 
     /// With two published keys, each token verifies only under its own `kid`.
     @Test func twoKeysEachUnderItsOwnKeyID() async throws {
-        let other = TokenFactory()
+        let other = TokenForge()
         let provider = StaticKeyProvider(self.factory.verificationKey, other.verificationKey)
-        let verifier = TokenFactory.verifier(keys: provider)
+        let verifier = TokenForge.verifier(keys: provider)
 
         _ = try await verifier.verify(self.factory.token())
         _ = try await verifier.verify(other.token())

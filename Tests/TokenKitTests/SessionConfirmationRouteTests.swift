@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import ServiceSupport
+import TestSupport
 import Testing
 import TokenKit
 
@@ -58,7 +59,7 @@ struct SessionConfirmationRouteTests {
 
     /// A bad or expired token is refused before the checker is asked.
     @Test func badTokenNeverReachesChecker() async throws {
-        let expired = try await self.service.token(issuedAt: TokenFactory.now - 3600)
+        let expired = try await self.service.token(issuedAt: TokenForge.now - 3600)
         try await self.service.application().test(.router) { client in
             let invalid = try await client.execute(uri: "/v1/me", method: .post, headers: [.authorization: "Bearer a.b.c"])
             let tooOld = try await client.execute(uri: "/v1/me", method: .post, headers: [.authorization: "Bearer \(expired)"])

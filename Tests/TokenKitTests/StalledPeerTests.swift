@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import ServiceSupport
+import TestSupport
 import Testing
 import TokenKit
 import TokenKitClients
@@ -63,13 +64,13 @@ struct StalledPeerTests {
     /// timeout plus the margin (before: the write hung for as long as the peer stalled).
     @Test func writeWithIntrospectionStalledMidBodyFailsClosedInTime() async throws {
         let peer = StallingPeer(mode: .stallMidBody)
-        let factory = TokenFactory()
+        let factory = TokenForge()
         let token = factory.token()
         try await Self.withHTTPClient { httpClient in
             try await peer.application().test(.live) { live in
                 let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
                 let authenticator = AccessTokenAuthenticator<TestIdentityContext>(
-                    verifier: TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)),
+                    verifier: TokenForge.verifier(keys: StaticKeyProvider(factory.verificationKey)),
                     cookieNames: TokenCookieNames(secure: true),
                     revokedSessions: RevokedSessions()
                 )
@@ -97,12 +98,12 @@ struct StalledPeerTests {
     /// case already; the whole-answer deadline must not break it).
     @Test func introspectionStalledBeforeHeadFailsClosedInTime() async throws {
         let peer = StallingPeer(mode: .stallBeforeHead)
-        let factory = TokenFactory()
+        let factory = TokenForge()
         try await Self.withHTTPClient { httpClient in
             try await peer.application().test(.live) { live in
                 let checker = self.introspectionClient(port: try #require(live.port), httpClient: httpClient)
                 let token = factory.token()
-                let claims = try await TokenFactory.verifier(keys: StaticKeyProvider(factory.verificationKey)).verify(token)
+                let claims = try await TokenForge.verifier(keys: StaticKeyProvider(factory.verificationKey)).verify(token)
                 let identity = LocalIdentity(claims: claims, transport: .bearer, accessToken: token)
                 let started = ContinuousClock.now
                 await #expect(throws: SessionCheckUnavailable.self) { _ = try await checker.isSessionActive(identity) }
@@ -115,7 +116,7 @@ struct StalledPeerTests {
 
     /// A JWKS body that stalls: the fetch fails with ``DeadlineExceeded`` within its timeout.
     @Test func jwksFetchStalledMidBodyEndsInTime() async throws {
-        let peer = StallingPeer(mode: .stallMidBody, keys: [TokenFactory().verificationKey])
+        let peer = StallingPeer(mode: .stallMidBody, keys: [TokenForge().verificationKey])
         try await Self.withHTTPClient { httpClient in
             try await peer.application().test(.live) { live in
                 let fetcher = HTTPJWKSFetcher(authURL: "http://127.0.0.1:\(try #require(live.port))", httpClient: httpClient, timeout: Self.timeout)
@@ -133,7 +134,7 @@ struct StalledPeerTests {
     /// stalled fetch is answered within the bound, and once the peer answers again the next refresh
     /// loads the keys (before: the in-flight fetch stayed set for ever and nothing fetched again).
     @Test func stalledJWKSFetchDoesNotWedgeTheCache() async throws {
-        let factory = TokenFactory()
+        let factory = TokenForge()
         let peer = StallingPeer(mode: .stallMidBody, keys: [factory.verificationKey])
         try await Self.withHTTPClient { httpClient in
             try await peer.application().test(.live) { live in

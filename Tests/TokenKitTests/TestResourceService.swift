@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceSupport
+import TestSupport
 import TokenKit
 import TokenKitHummingbird
 
@@ -13,7 +14,7 @@ import TokenKitHummingbird
 /// Thrown ``Problem``s become responses through Hummingbird's router, because `Problem` is an
 /// `HTTPResponseError` (the services add ServiceSupport's `ProblemMiddleware` on top of that).
 struct TestResourceService: Sendable {
-    let factory = TokenFactory()
+    let factory = TokenForge()
     let checker = InMemorySessionChecker()
     /// Sessions reported revoked, as a revocation feed would fill them.
     let revoked = RevokedSessions()
@@ -23,9 +24,9 @@ struct TestResourceService: Sendable {
         self.cookieNames = TokenCookieNames(secure: secureCookies)
     }
 
-    /// The application, verifying tokens of ``factory``'s key with the clock at ``TokenFactory/now``.
+    /// The application, verifying tokens of ``factory``'s key with the clock at ``TokenForge/now``.
     func application() -> some ApplicationProtocol {
-        let verifier = TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
+        let verifier = TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey))
         let authenticator = AccessTokenAuthenticator<TestIdentityContext>(
             verifier: verifier,
             cookieNames: self.cookieNames,
@@ -52,9 +53,9 @@ struct TestResourceService: Sendable {
         subject: UUID = UUID(),
         sessionID: UUID = UUID(),
         csrf: String? = nil,
-        issuedAt: Int64 = TokenFactory.now
+        issuedAt: Int64 = TokenForge.now
     ) async throws -> String {
-        let claims = TokenFactory.accessTokenClaims(
+        let claims = TokenForge.accessTokenClaims(
             subject: subject,
             sessionID: sessionID,
             issuedAt: issuedAt,

@@ -1,13 +1,14 @@
+import TestSupport
 import Testing
 import TokenKit
 
 /// `exp` and `nbf` hold within a leeway of at most 30 s, and only a genuine, otherwise valid token is "expired".
 @Suite("Time window")
 struct TimeWindowTests {
-    let factory = TokenFactory()
-    /// A token issued at ``TokenFactory/now``: `nbf` = now, `exp` = now + 300.
+    let factory = TokenForge()
+    /// A token issued at ``TokenForge/now``: `nbf` = now, `exp` = now + 300.
     let token: String
-    let expiresAt = TokenFactory.now + 300
+    let expiresAt = TokenForge.now + 300
 
     init() {
         self.token = self.factory.token()
@@ -20,7 +21,7 @@ struct TimeWindowTests {
         leeway: Int64 = 30,
         allowingExpired: Bool = false
     ) async throws(TokenVerificationError) -> AccessTokenClaims {
-        let verifier = TokenFactory.verifier(keys: StaticKeyProvider(self.factory.verificationKey), at: time, leeway: leeway)
+        let verifier = TokenForge.verifier(keys: StaticKeyProvider(self.factory.verificationKey), at: time, leeway: leeway)
         return try await verifier.verify(token, allowingExpired: allowingExpired)
     }
 
@@ -39,14 +40,14 @@ struct TimeWindowTests {
     /// At `nbf - leeway` the token is accepted.
     @Test(arguments: [0, 1, 30])
     func acceptedFromLeewayBeforeNotBefore(secondsEarly: Int64) async throws {
-        _ = try await self.verify(self.token, at: TokenFactory.now - secondsEarly)
+        _ = try await self.verify(self.token, at: TokenForge.now - secondsEarly)
     }
 
     /// Before `nbf - leeway` the token is not yet valid.
     @Test(arguments: [31, 32, 3600])
     func notYetValidPastLeeway(secondsEarly: Int64) async {
         await #expect(throws: TokenVerificationError.invalid(.notYetValid)) {
-            try await self.verify(self.token, at: TokenFactory.now - secondsEarly)
+            try await self.verify(self.token, at: TokenForge.now - secondsEarly)
         }
     }
 
@@ -57,23 +58,23 @@ struct TimeWindowTests {
         _ = try await self.verify(self.token, at: self.expiresAt + 29, leeway: 120)
         await #expect(throws: TokenVerificationError.expired) { try await self.verify(self.token, at: self.expiresAt + 30, leeway: 120) }
         await #expect(throws: TokenVerificationError.invalid(.notYetValid)) {
-            try await self.verify(self.token, at: TokenFactory.now - 31, leeway: 120)
+            try await self.verify(self.token, at: TokenForge.now - 31, leeway: 120)
         }
     }
 
     /// With no leeway the token expires exactly at `exp` and is valid exactly from `nbf`.
     @Test func zeroLeeway() async throws {
         _ = try await self.verify(self.token, at: self.expiresAt - 1, leeway: 0)
-        _ = try await self.verify(self.token, at: TokenFactory.now, leeway: 0)
+        _ = try await self.verify(self.token, at: TokenForge.now, leeway: 0)
         await #expect(throws: TokenVerificationError.expired) { try await self.verify(self.token, at: self.expiresAt, leeway: 0) }
         await #expect(throws: TokenVerificationError.invalid(.notYetValid)) {
-            try await self.verify(self.token, at: TokenFactory.now - 1, leeway: 0)
+            try await self.verify(self.token, at: TokenForge.now - 1, leeway: 0)
         }
     }
 
     /// An expired token whose signature is bad is invalid, never "expired".
     @Test func expiredWithBadSignature() async {
-        let forged = TokenFactory().token(header: self.factory.header)
+        let forged = TokenForge().token(header: self.factory.header)
 
         await #expect(throws: TokenVerificationError.invalid(.badSignature)) { try await self.verify(forged, at: self.expiresAt + 3600) }
     }
@@ -81,7 +82,7 @@ struct TimeWindowTests {
     /// An expired token with the wrong audience or issuer is invalid, never "expired".
     @Test(arguments: ["aud", "iss"])
     func expiredWithWrongClaim(claim: String) async {
-        var payload = TokenFactory.claims()
+        var payload = TokenForge.claims()
         payload[claim] = claim == "aud" ? ["profile"] : "evil"
         let token = self.factory.token(payload: payload)
         let reason: InvalidTokenReason = claim == "aud" ? .wrongAudience : .wrongIssuer
@@ -98,8 +99,8 @@ struct TimeWindowTests {
 
     /// `allowingExpired` still refuses a bad signature, a wrong audience and a token not yet valid.
     @Test func allowingExpiredStillChecksEverythingElse() async {
-        let forged = TokenFactory().token(header: self.factory.header)
-        var payload = TokenFactory.claims()
+        let forged = TokenForge().token(header: self.factory.header)
+        var payload = TokenForge.claims()
         payload["aud"] = ["profile"]
         let wrongAudience = self.factory.token(payload: payload)
 
@@ -110,24 +111,24 @@ struct TimeWindowTests {
             try await self.verify(wrongAudience, at: self.expiresAt + 3600, allowingExpired: true)
         }
         await #expect(throws: TokenVerificationError.invalid(.notYetValid)) {
-            try await self.verify(self.token, at: TokenFactory.now - 31, allowingExpired: true)
+            try await self.verify(self.token, at: TokenForge.now - 31, allowingExpired: true)
         }
     }
 
     /// Extreme but genuinely signed times are judged without overflow: a far `exp` is fine, a far `nbf` is not yet valid.
     @Test func extremeTimesDoNotOverflow() async throws {
-        var farFuture = TokenFactory.claims()
-        farFuture["exp"] = .number(.max)
-        var farPast = TokenFactory.claims()
-        farPast["nbf"] = .number(.min)
-        farPast["exp"] = .number(.min)
-        var notYet = TokenFactory.claims()
-        notYet["nbf"] = .number(.max)
+        var farFuture = TokenForge.claims()
+        farFuture["exp"] = .int(.max)
+        var farPast = TokenForge.claims()
+        farPast["nbf"] = .int(.min)
+        farPast["exp"] = .int(.min)
+        var notYet = TokenForge.claims()
+        notYet["nbf"] = .int(.max)
 
-        _ = try await self.verify(self.factory.token(payload: farFuture), at: TokenFactory.now)
-        await #expect(throws: TokenVerificationError.expired) { try await self.verify(self.factory.token(payload: farPast), at: TokenFactory.now) }
+        _ = try await self.verify(self.factory.token(payload: farFuture), at: TokenForge.now)
+        await #expect(throws: TokenVerificationError.expired) { try await self.verify(self.factory.token(payload: farPast), at: TokenForge.now) }
         await #expect(throws: TokenVerificationError.invalid(.notYetValid)) {
-            try await self.verify(self.factory.token(payload: notYet), at: TokenFactory.now)
+            try await self.verify(self.factory.token(payload: notYet), at: TokenForge.now)
         }
     }
 }

@@ -1,18 +1,19 @@
 import Foundation
+import TestSupport
 import Testing
 import TokenKit
 
 /// Tokens that are not exactly three canonical base64url segments of sane size are refused.
 @Suite("Token shape attacks")
 struct TokenShapeTests {
-    let factory = TokenFactory()
+    let factory = TokenForge()
     let provider: StaticKeyProvider
     let verifier: AccessTokenVerifier
     let token: String
 
     init() {
         self.provider = StaticKeyProvider(self.factory.verificationKey)
-        self.verifier = TokenFactory.verifier(keys: self.provider)
+        self.verifier = TokenForge.verifier(keys: self.provider)
         self.token = self.factory.token()
     }
 
@@ -111,7 +112,7 @@ struct TokenShapeTests {
 
     /// A genuine token of up to 4096 bytes is accepted; one byte more is refused as oversized.
     @Test func oversizedToken() async throws {
-        var payload = TokenFactory.claims()
+        var payload = TokenForge.claims()
         var padding = ""
         var largest = self.token
         while true {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HummingbirdTesting
+import TestSupport
 import Testing
 import TokenKit
 import TokenKitClients
@@ -8,15 +9,15 @@ import TokenKitClients
 /// The verifier's cache of fully verified tokens: hits skip the signature, never the time checks.
 @Suite("Verified-token cache")
 struct VerifiedTokenCacheTests {
-    let factory = TokenFactory()
+    let factory = TokenForge()
 
     /// A verifier over `keys` with `cache`, whose clock reads `clock`.
-    func verifier(keys: any VerificationKeyProvider, cache: VerifiedTokenCache, clock: MovableClock) -> AccessTokenVerifier {
+    func verifier(keys: any VerificationKeyProvider, cache: VerifiedTokenCache, clock: TestClock) -> AccessTokenVerifier {
         AccessTokenVerifier(
-            policy: VerificationPolicy(issuer: TokenFactory.issuer, audiences: [TokenFactory.service]),
+            policy: VerificationPolicy(issuer: TokenForge.issuer, audiences: [TokenForge.service]),
             keys: keys,
             cache: cache,
-            now: { clock.now }
+            now: { Int64(clock.epochSeconds) }
         )
     }
 
@@ -24,7 +25,7 @@ struct VerifiedTokenCacheTests {
     @Test func hitSkipsKeyLookup() async throws {
         let keys = StaticKeyProvider(self.factory.verificationKey)
         let cache = VerifiedTokenCache()
-        let clock = MovableClock()
+        let clock = TestClock(epochSeconds: TokenForge.now)
         let verifier = self.verifier(keys: keys, cache: cache, clock: clock)
         let token = self.factory.token()
         let first = try await verifier.verify(token)
@@ -37,13 +38,13 @@ struct VerifiedTokenCacheTests {
     /// A cached token is refused as expired once its time is up, exactly as an uncached one.
     @Test func cachedTokenExpires() async throws {
         let cache = VerifiedTokenCache()
-        let clock = MovableClock()
+        let clock = TestClock(epochSeconds: TokenForge.now)
         let verifier = self.verifier(keys: StaticKeyProvider(self.factory.verificationKey), cache: cache, clock: clock)
         let token = self.factory.token()
         _ = try await verifier.verify(token)
-        clock.now = TokenFactory.now + 300 + 29
+        clock.set(epochSeconds: TokenForge.now + 300 + 29)
         _ = try await verifier.verify(token)
-        clock.now = TokenFactory.now + 300 + 30
+        clock.set(epochSeconds: TokenForge.now + 300 + 30)
         await #expect(throws: TokenVerificationError.expired) { try await verifier.verify(token) }
         #expect(cache.count == 0)
     }
@@ -51,11 +52,11 @@ struct VerifiedTokenCacheTests {
     /// A cached token is refused once its key is withdrawn and purged.
     @Test func purgedKeyRefusesCachedToken() async throws {
         let cache = VerifiedTokenCache()
-        let clock = MovableClock()
+        let clock = TestClock(epochSeconds: TokenForge.now)
         let token = self.factory.token()
         _ = try await self.verifier(keys: StaticKeyProvider(self.factory.verificationKey), cache: cache, clock: clock).verify(token)
         cache.purge(kids: [self.factory.kid])
-        let withoutKey = self.verifier(keys: StaticKeyProvider(TokenFactory().verificationKey), cache: cache, clock: clock)
+        let withoutKey = self.verifier(keys: StaticKeyProvider(TokenForge().verificationKey), cache: cache, clock: clock)
         await #expect(throws: TokenVerificationError.invalid(.unknownKeyID)) { try await withoutKey.verify(token) }
     }
 
@@ -72,11 +73,11 @@ struct VerifiedTokenCacheTests {
                 verifiedTokens: cache
             )
             try await jwks.refresh()
-            let verifier = self.verifier(keys: jwks, cache: cache, clock: MovableClock())
+            let verifier = self.verifier(keys: jwks, cache: cache, clock: TestClock(epochSeconds: TokenForge.now))
             let token = self.factory.token()
             _ = try await verifier.verify(token)
             #expect(cache.count == 1)
-            server.update { $0.keys = [TokenFactory().verificationKey] }
+            server.update { $0.keys = [TokenForge().verificationKey] }
             try await jwks.refresh()
             #expect(cache.count == 0)
             await #expect(throws: TokenVerificationError.invalid(.unknownKeyID)) { try await verifier.verify(token) }
@@ -88,7 +89,7 @@ struct VerifiedTokenCacheTests {
         let verifier = self.verifier(
             keys: StaticKeyProvider(self.factory.verificationKey),
             cache: VerifiedTokenCache(),
-            clock: MovableClock()
+            clock: TestClock(epochSeconds: TokenForge.now)
         )
         let token = self.factory.token()
         _ = try await verifier.verify(token)
@@ -103,9 +104,9 @@ struct VerifiedTokenCacheTests {
     @Test func leastRecentlyUsedIsEvicted() async throws {
         let keys = StaticKeyProvider(self.factory.verificationKey)
         let cache = VerifiedTokenCache(capacity: 2)
-        let verifier = self.verifier(keys: keys, cache: cache, clock: MovableClock())
+        let verifier = self.verifier(keys: keys, cache: cache, clock: TestClock(epochSeconds: TokenForge.now))
         let tokens = (0..<3).map { _ in
-            self.factory.token(payload: TokenFactory.claims().merging(["jti": .string(UUID().uuidString.lowercased())]) { $1 })
+            self.factory.token(payload: TokenForge.claims().merging(["jti": .string(UUID().uuidString.lowercased())]) { $1 })
         }
         _ = try await verifier.verify(tokens[0])
         _ = try await verifier.verify(tokens[1])
@@ -122,7 +123,11 @@ struct VerifiedTokenCacheTests {
     /// `allowingExpired` (self-reissue) never reads or fills the cache.
     @Test func allowingExpiredBypassesCache() async throws {
         let cache = VerifiedTokenCache()
-        let verifier = self.verifier(keys: StaticKeyProvider(self.factory.verificationKey), cache: cache, clock: MovableClock())
+        let verifier = self.verifier(
+            keys: StaticKeyProvider(self.factory.verificationKey),
+            cache: cache,
+            clock: TestClock(epochSeconds: TokenForge.now)
+        )
         _ = try await verifier.verify(self.factory.token(), allowingExpired: true)
         #expect(cache.count == 0)
     }
