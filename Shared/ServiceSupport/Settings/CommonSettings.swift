@@ -46,3 +46,9 @@ public struct CommonSettings: Sendable {
         self.cookieSecure = try reader.boolean("COOKIE_SECURE", default: true)
     }
 }
+
+/// How log lines are written: readable text, or one JSON object a line for containers.
+public enum LogFormat: String, Sendable {
+    case text
+    case json
+}

@@ -21,3 +21,9 @@ public struct LocalIdentity: Sendable {
     /// The session id (`sid`).
     public var sessionID: UUID { self.claims.sessionID }
 }
+
+/// How a client carries its tokens: in headers and JSON (mobile, servers) or in cookies (browsers).
+public enum TokenTransport: String, Sendable, Codable {
+    case bearer
+    case cookie
+}

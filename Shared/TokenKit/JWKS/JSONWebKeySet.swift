@@ -44,3 +44,43 @@ public struct JSONWebKeySet: Codable, Sendable, Equatable {
         init(from decoder: any Decoder) throws {}
     }
 }
+
+/// A fetched key set together with how long it may be cached.
+public struct JWKSDocument: Sendable {
+    public var keySet: JSONWebKeySet
+    /// The `max-age` of the response's `Cache-Control`, if it had one.
+    public var maxAgeSeconds: Int?
+
+    public init(keySet: JSONWebKeySet, maxAgeSeconds: Int?) {
+        self.keySet = keySet
+        self.maxAgeSeconds = maxAgeSeconds
+    }
+}
+
+/// Why a JWKS or one of its keys could not be used.
+public enum JWKSError: Error, Sendable, Equatable {
+    case unsupportedKey
+    case missingKeyID
+    case invalidKeyMaterial
+    case unexpectedStatus(Int)
+    case malformedDocument
+}
+
+/// One public key of a JSON Web Key Set (RFC 7517), in the Ed25519 form (RFC 8037) Latchkey uses.
+public struct JSONWebKey: Codable, Sendable, Equatable {
+    public var kty: String
+    public var crv: String?
+    public var x: String
+    public var kid: String?
+    public var alg: String?
+    public var use: String?
+
+    public init(kty: String, crv: String?, x: String, kid: String?, alg: String?, use: String?) {
+        self.kty = kty
+        self.crv = crv
+        self.x = x
+        self.kid = kid
+        self.alg = alg
+        self.use = use
+    }
+}

@@ -97,3 +97,10 @@ extension IntrospectionClient {
 enum IntrospectionError: Error {
     case unexpectedStatus(Int)
 }
+
+/// The fields of an RFC 7662 answer that a resource service relies on.
+struct IntrospectionResponse: Decodable {
+    let active: Bool
+    let sub: String?
+    let sid: String?
+}
