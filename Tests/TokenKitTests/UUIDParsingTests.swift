@@ -9,11 +9,11 @@ struct UUIDParsingTests {
     @Test func parsesWhatFoundationParses() {
         for _ in 0..<200 {
             let uuid = UUID()
-            #expect(AccessTokenClaims.parseUUID(uuid.uuidString) == uuid)
-            #expect(AccessTokenClaims.parseUUID(uuid.uuidString.lowercased()) == uuid)
+            #expect(UUID(strict: uuid.uuidString) == uuid)
+            #expect(UUID(strict: uuid.uuidString.lowercased()) == uuid)
         }
-        #expect(AccessTokenClaims.parseUUID("00000000-0000-0000-0000-000000000000") == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
-        #expect(AccessTokenClaims.parseUUID("FFFFFFFF-ffff-FFFF-ffff-FFFFFFFFFFFF") == UUID(uuidString: "ffffffff-ffff-ffff-ffff-ffffffffffff"))
+        #expect(UUID(strict: "00000000-0000-0000-0000-000000000000") == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+        #expect(UUID(strict: "FFFFFFFF-ffff-FFFF-ffff-FFFFFFFFFFFF") == UUID(uuidString: "ffffffff-ffff-ffff-ffff-ffffffffffff"))
     }
 
     @Test(arguments: [
@@ -23,6 +23,6 @@ struct UUIDParsingTests {
         "{00000000-0000-0000-0000-000000000000}", "00000000000000000000000000000000",
     ])
     func refusesEverythingElse(_ value: String) {
-        #expect(AccessTokenClaims.parseUUID(value) == nil)
+        #expect(UUID(strict: value) == nil)
     }
 }
