@@ -16,136 +16,177 @@ struct FaultTests {
     @Test("auth killed during writes fails closed and leaves nothing half-written")
     func authKilledDuringWrites() async throws {
         try await withStack(StackOptions(refreshReuseGraceSeconds: 120)) { stack in
-            let account = try await TestAccount.create(on: stack)
-            let writer = try await account.login(on: stack)
-            let refresher = try await account.login(on: stack)
-            let bystander = try await account.login(on: stack)
-            let newPassword = "after-the-crash-\(UUID().uuidString.prefix(8))"
-            let emails = (0..<8).map { "crash-\($0)-\(UUID().uuidString.lowercased())@e2e.example" }
-
-            let answered = SharedCounter()
-            async let noteOutcomes: [(String, Outcome)] = withTaskGroup(of: (String, Outcome).self) { group in
-                for index in 0..<40 {
-                    let title = "during-crash-\(index)"
-                    group.addTask {
-                        let outcome = await Outcome.of {
-                            try await HTTP.send(.post, stack.url(.notes, "/v1/notes"), bearer: writer.accessToken, json: ["title": .string(title)])
-                        }
-                        answered.increment()
-                        return (title, outcome)
-                    }
-                }
-                return await group.reduce(into: []) { $0.append($1) }
-            }
-            async let signUps: [(String, Outcome)] = withTaskGroup(of: (String, Outcome).self) { group in
-                for email in emails {
-                    group.addTask {
-                        (
-                            email,
-                            await Outcome.of {
-                                try await HTTP.send(
-                                    .post,
-                                    stack.url(.auth, "/v1/accounts"),
-                                    json: ["email": .string(email), "password": "crash-password"]
-                                )
-                            }
-                        )
-                    }
-                }
-                return await group.reduce(into: []) { $0.append($1) }
-            }
-            async let refresh = Outcome.of {
-                try await HTTP.send(.post, stack.url(.auth, "/v1/sessions/refresh"), json: ["refresh_token": .string(refresher.refreshToken)])
-            }
-            async let passwordChange = Outcome.of {
-                try await HTTP.send(
-                    .put,
-                    stack.url(.auth, "/v1/accounts/me/password"),
-                    bearer: writer.accessToken,
-                    json: ["current_password": .string(account.password), "new_password": .string(newPassword)]
-                )
-            }
-            // Kill auth once the first few writes have been answered, while the rest are in flight.
-            let killDeadline = ContinuousClock.now + .seconds(5)
-            while answered.value < 4, ContinuousClock.now < killDeadline {
-                try await Task.sleep(for: .milliseconds(2))
-            }
-            await stack.kill(.auth)
-            let notes = await noteOutcomes
-            let created = await signUps
-            let refreshOutcome = await refresh
-            let passwordOutcome = await passwordChange
-
-            for (title, outcome) in notes {
-                switch outcome {
-                case .response(let response) where response.status == 201: break
-                case .response(let response):
-                    ResponseHygiene.expectProblem(response, status: 503, type: "auth-unavailable", secrets: [writer.accessToken])
-                case .failed(let error): Issue.record("notes did not answer \(title): \(error)")
-                }
-            }
-            let answered201 = Set(notes.filter { $0.1.status == 201 }.map(\.0))
-            let listed = try await HTTP.send(.get, stack.url(.notes, "/v1/notes?limit=100"), bearer: writer.accessToken).json()
-            let titles = Set(listed["items"]?.array?.compactMap { $0["title"]?.string } ?? [])
-            #expect(titles == answered201, "notes in the database differ from the 201 answers (refused but written, or lost)")
-            print("[authKilledDuringWrites] notes: \(answered201.count) × 201, \(notes.count - answered201.count) × 503")
-
+            let cast = try await CrashCast(on: stack)
+            let outcomes = try await Self.killAuthDuringWrites(stack, cast)
+            try await Self.expectNotesFailedClosed(stack, cast, outcomes.notes)
             try await stack.start(.auth)
             try await stack.waitUntilReady([.auth])
+            try await Self.expectAccountsWholeOrAbsent(stack, outcomes.signUps)
+            try await Self.expectPasswordChangedOnceAndRefreshChainIntact(stack, cast, outcomes)
+        }
+    }
 
-            for (email, outcome) in created {
-                let login = try await HTTP.send(
+    /// Who writes while auth crashes: one account with three sessions, a new password, eight new e-mails.
+    struct CrashCast: Sendable {
+        let account: TestAccount
+        /// Writes notes and changes the password.
+        let writer: BearerSession
+        /// Refreshes.
+        let refresher: BearerSession
+        /// Only refreshes after the restart, to see whether the password change ended it.
+        let bystander: BearerSession
+        let newPassword = "after-the-crash-\(UUID().uuidString.prefix(8))"
+        let emails = (0..<8).map { "crash-\($0)-\(UUID().uuidString.lowercased())@e2e.example" }
+
+        init(on stack: ServiceStack) async throws {
+            self.account = try await TestAccount.create(on: stack)
+            self.writer = try await self.account.login(on: stack)
+            self.refresher = try await self.account.login(on: stack)
+            self.bystander = try await self.account.login(on: stack)
+        }
+    }
+
+    /// What the writes in flight got: each note write and sign-up by title or e-mail, the refresh, the password change.
+    struct Outcomes: Sendable {
+        let notes: [(String, Outcome)]
+        let signUps: [(String, Outcome)]
+        let refresh: Outcome
+        let passwordChange: Outcome
+    }
+
+    /// Step 1: 40 note writes, 8 sign-ups, a refresh and a password change at once; auth is SIGKILLed
+    /// once the first few writes have been answered, while the rest are in flight.
+    static func killAuthDuringWrites(_ stack: ServiceStack, _ cast: CrashCast) async throws -> Outcomes {
+        let (account, writer, refresher, newPassword, emails) = (cast.account, cast.writer, cast.refresher, cast.newPassword, cast.emails)
+        let answered = SharedCounter()
+        async let noteOutcomes: [(String, Outcome)] = withTaskGroup(of: (String, Outcome).self) { group in
+            for index in 0..<40 {
+                let title = "during-crash-\(index)"
+                group.addTask {
+                    let outcome = await Outcome.of {
+                        try await HTTP.send(.post, stack.url(.notes, "/v1/notes"), bearer: writer.accessToken, json: ["title": .string(title)])
+                    }
+                    answered.increment()
+                    return (title, outcome)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        async let signUps: [(String, Outcome)] = withTaskGroup(of: (String, Outcome).self) { group in
+            for email in emails {
+                group.addTask {
+                    (
+                        email,
+                        await Outcome.of {
+                            try await HTTP.send(
+                                .post,
+                                stack.url(.auth, "/v1/accounts"),
+                                json: ["email": .string(email), "password": "crash-password"]
+                            )
+                        }
+                    )
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        async let refresh = Outcome.of {
+            try await HTTP.send(.post, stack.url(.auth, "/v1/sessions/refresh"), json: ["refresh_token": .string(refresher.refreshToken)])
+        }
+        async let passwordChange = Outcome.of {
+            try await HTTP.send(
+                .put,
+                stack.url(.auth, "/v1/accounts/me/password"),
+                bearer: writer.accessToken,
+                json: ["current_password": .string(account.password), "new_password": .string(newPassword)]
+            )
+        }
+        // Kill auth once the first few writes have been answered, while the rest are in flight.
+        let killDeadline = ContinuousClock.now + .seconds(5)
+        while answered.value < 4, ContinuousClock.now < killDeadline {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        await stack.kill(.auth)
+        return Outcomes(notes: await noteOutcomes, signUps: await signUps, refresh: await refresh, passwordChange: await passwordChange)
+    }
+
+    /// Step 2: every note write answered 201 or 503 `auth-unavailable`, and exactly the 201 notes exist.
+    static func expectNotesFailedClosed(_ stack: ServiceStack, _ cast: CrashCast, _ notes: [(String, Outcome)]) async throws {
+        let writer = cast.writer
+        for (title, outcome) in notes {
+            switch outcome {
+            case .response(let response) where response.status == 201: break
+            case .response(let response):
+                ResponseHygiene.expectProblem(response, status: 503, type: "auth-unavailable", secrets: [writer.accessToken])
+            case .failed(let error): Issue.record("notes did not answer \(title): \(error)")
+            }
+        }
+        let answered201 = Set(notes.filter { $0.1.status == 201 }.map(\.0))
+        let listed = try await HTTP.send(.get, stack.url(.notes, "/v1/notes?limit=100"), bearer: writer.accessToken).json()
+        let titles = Set(listed["items"]?.array?.compactMap { $0["title"]?.string } ?? [])
+        #expect(titles == answered201, "notes in the database differ from the 201 answers (refused but written, or lost)")
+        print("[authKilledDuringWrites] notes: \(answered201.count) × 201, \(notes.count - answered201.count) × 503")
+    }
+
+    /// Step 3, auth back: every account exists whole (its password logs in) or not at all (signing up again works).
+    static func expectAccountsWholeOrAbsent(_ stack: ServiceStack, _ created: [(String, Outcome)]) async throws {
+        for (email, outcome) in created {
+            let login = try await HTTP.send(
+                .post,
+                stack.url(.auth, "/v1/sessions"),
+                json: ["email": .string(email), "password": "crash-password"]
+            )
+            if outcome.status == 201 {
+                #expect(login.status == 201, "an account answered 201 before the crash cannot log in")
+            } else if login.status != 201 {
+                let again = try await HTTP.send(
                     .post,
-                    stack.url(.auth, "/v1/sessions"),
+                    stack.url(.auth, "/v1/accounts"),
                     json: ["email": .string(email), "password": "crash-password"]
                 )
-                if outcome.status == 201 {
-                    #expect(login.status == 201, "an account answered 201 before the crash cannot log in")
-                } else if login.status != 201 {
-                    let again = try await HTTP.send(
-                        .post,
-                        stack.url(.auth, "/v1/accounts"),
-                        json: ["email": .string(email), "password": "crash-password"]
-                    )
-                    #expect(again.status == 201, "a half-made account blocks its e-mail: \(again.status)")
-                }
+                #expect(again.status == 201, "a half-made account blocks its e-mail: \(again.status)")
             }
-
-            let oldWorks =
-                try await HTTP.send(
-                    .post,
-                    stack.url(.auth, "/v1/sessions"),
-                    json: ["email": .string(account.email), "password": .string(account.password)]
-                )
-                .status == 201
-            let newWorks =
-                try await HTTP.send(
-                    .post,
-                    stack.url(.auth, "/v1/sessions"),
-                    json: ["email": .string(account.email), "password": .string(newPassword)]
-                )
-                .status == 201
-            #expect(oldWorks != newWorks, "old password works: \(oldWorks), new: \(newWorks)")
-            if passwordOutcome.status == 204 {
-                #expect(newWorks, "a password change answered 204 was lost")
-            }
-            if !newWorks {
-                // The password stayed: the refresh chain goes on, whether or not its answer came back.
-                if case .response(let response) = refreshOutcome, response.status == 200 {
-                    _ = try await BearerSession(response.json()).refreshed(on: stack)
-                } else {
-                    _ = try await refresher.refreshed(on: stack).refreshed(on: stack)
-                }
-            }
-            let bystanderRefresh = try await HTTP.send(
-                .post,
-                stack.url(.auth, "/v1/sessions/refresh"),
-                json: ["refresh_token": .string(bystander.refreshToken)]
-            )
-            #expect(bystanderRefresh.status == (newWorks ? 401 : 200), "other sessions must end exactly when the password changed")
-            let again = try await HTTP.send(.post, stack.url(.notes, "/v1/notes"), bearer: writer.accessToken, json: ["title": "after restart"])
-            #expect(again.status == 201 || (newWorks && again.status == 401))
         }
+    }
+
+    /// Step 4: exactly one of the old and new password works; the refresh chain goes on (a retry of the old
+    /// token inside the grace gets the successor); other sessions end exactly when the password changed.
+    static func expectPasswordChangedOnceAndRefreshChainIntact(_ stack: ServiceStack, _ cast: CrashCast, _ outcomes: Outcomes) async throws {
+        let (account, writer, refresher, bystander, newPassword) = (cast.account, cast.writer, cast.refresher, cast.bystander, cast.newPassword)
+        let (refreshOutcome, passwordOutcome) = (outcomes.refresh, outcomes.passwordChange)
+        let oldWorks =
+            try await HTTP.send(
+                .post,
+                stack.url(.auth, "/v1/sessions"),
+                json: ["email": .string(account.email), "password": .string(account.password)]
+            )
+            .status == 201
+        let newWorks =
+            try await HTTP.send(
+                .post,
+                stack.url(.auth, "/v1/sessions"),
+                json: ["email": .string(account.email), "password": .string(newPassword)]
+            )
+            .status == 201
+        #expect(oldWorks != newWorks, "old password works: \(oldWorks), new: \(newWorks)")
+        if passwordOutcome.status == 204 {
+            #expect(newWorks, "a password change answered 204 was lost")
+        }
+        if !newWorks {
+            // The password stayed: the refresh chain goes on, whether or not its answer came back.
+            if case .response(let response) = refreshOutcome, response.status == 200 {
+                _ = try await BearerSession(response.json()).refreshed(on: stack)
+            } else {
+                _ = try await refresher.refreshed(on: stack).refreshed(on: stack)
+            }
+        }
+        let bystanderRefresh = try await HTTP.send(
+            .post,
+            stack.url(.auth, "/v1/sessions/refresh"),
+            json: ["refresh_token": .string(bystander.refreshToken)]
+        )
+        #expect(bystanderRefresh.status == (newWorks ? 401 : 200), "other sessions must end exactly when the password changed")
+        let again = try await HTTP.send(.post, stack.url(.notes, "/v1/notes"), bearer: writer.accessToken, json: ["title": "after restart"])
+        #expect(again.status == 201 || (newWorks && again.status == 401))
     }
 
     /// notes, then profile, are SIGKILLed right after answering a write; started again, every
