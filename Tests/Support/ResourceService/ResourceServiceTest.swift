@@ -78,14 +78,14 @@ package struct ResourceServiceAPI: Sendable {
         return try await self.client.execute(uri: uri, method: method, headers: headers, body: body)
     }
 
-    /// Waits (up to 10 s) until `/readyz` says the service has its keys, the feed's replay and its database.
+    /// Waits (up to 30 s: the full suite on two cores is slow to start) until `/readyz` says the service has its keys, the feed's replay and its database.
     func waitUntilReady() async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if try await self.client.execute(uri: "/readyz", method: .get).status == .ok { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TestSetupError("the service did not become ready within 10 s (signing keys, revocation feed or database)")
+        throw TestSetupError("the service did not become ready within 30 s (signing keys, revocation feed or database)")
     }
 }
 
