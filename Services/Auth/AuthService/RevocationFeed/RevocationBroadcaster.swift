@@ -8,16 +8,17 @@ import Metrics
 /// subscribers; the listener calls it on each `NOTIFY` and on a timer, so an event committed by any
 /// replica reaches every stream, and a missed notification only delays it by one tick.
 ///
-/// Each subscriber has a buffer of ``bufferSize`` items. A subscriber that falls that far behind (a
-/// burst larger than the buffer, or a client that stopped reading) is cut off, never skipped: its
-/// stream keeps the items buffered so far, in order with no gap, and then ends, so the client
-/// reconnects with `after=<the last seq it received>` and reads the rest from the replay.
+/// Each subscriber has a ``FeedSubscription`` of ``bufferSize`` events, handed a page (up to 1,000
+/// events) at a time. A subscriber that falls that far behind (a burst larger than the buffer, or a
+/// client that stopped reading) is cut off, never skipped: its stream writes the events it holds, in
+/// order with no gap, and then ends, so the client reconnects with `after=<the last seq it received>`
+/// and reads the rest from the replay.
 actor RevocationBroadcaster {
     private let repository: RevocationFeedRepository
     private let logger: Logger
-    /// How many items a subscriber may have waiting before it is cut off.
+    /// How many events a subscriber may have waiting before it is cut off.
     let bufferSize: Int
-    private var subscribers: [UUID: AsyncStream<FeedItem>.Continuation] = [:]
+    private var subscribers: [UUID: FeedSubscription] = [:]
     private var lastPublished: Int64?
     private let cutOff = Counter(label: "latchkey_revocation_feed_subscribers_cut_off_total")
 
@@ -27,14 +28,12 @@ actor RevocationBroadcaster {
         self.bufferSize = bufferSize
     }
 
-    /// A stream of everything published from now on, until the subscriber falls ``bufferSize`` items behind.
-    func subscribe() -> (id: UUID, items: AsyncStream<FeedItem>) {
+    /// Everything published from now on, until the subscriber falls ``bufferSize`` events behind.
+    func subscribe() -> (id: UUID, subscription: FeedSubscription) {
         let id = UUID()
-        // Oldest, not newest: when full, the new item is refused (and the stream ended) rather than the
-        // oldest silently dropped, so what the subscriber does receive has no gap.
-        let (stream, continuation) = AsyncStream.makeStream(of: FeedItem.self, bufferingPolicy: .bufferingOldest(self.bufferSize))
-        self.subscribers[id] = continuation
-        return (id, stream)
+        let subscription = FeedSubscription(capacity: self.bufferSize)
+        self.subscribers[id] = subscription
+        return (id, subscription)
     }
 
     func unsubscribe(_ id: UUID) {
@@ -60,9 +59,9 @@ actor RevocationBroadcaster {
         var after = last
         while true {
             let events = try await self.repository.events(after: after, since: .distantPast)
-            for event in events {
-                self.send(.revoked(event))
-                after = event.seq
+            if let newest = events.last {
+                self.send(events)
+                after = newest.seq
             }
             if events.count < 1000 { break }
         }
@@ -71,23 +70,16 @@ actor RevocationBroadcaster {
 
     /// Sends a heartbeat to every stream.
     func heartbeat() {
-        self.send(.heartbeat)
+        for subscription in self.subscribers.values {
+            subscription.offerHeartbeat()
+        }
     }
 
-    /// Gives `item` to every subscriber; one whose buffer is full is cut off (its stream ends after
-    /// what it has buffered).
-    private func send(_ item: FeedItem) {
-        var full: [UUID] = []
-        for (id, continuation) in self.subscribers {
-            switch continuation.yield(item) {
-            case .enqueued: break
-            case .terminated: self.subscribers.removeValue(forKey: id)
-            case .dropped: full.append(id)
-            @unknown default: full.append(id)
-            }
-        }
-        for id in full {
-            self.subscribers.removeValue(forKey: id)?.finish()
+    /// Gives a page of events to every subscriber; one that has no room for it is cut off (its stream
+    /// ends after what it holds).
+    private func send(_ events: [RevocationEvent]) {
+        for (id, subscription) in self.subscribers where !subscription.offer(events) {
+            self.subscribers.removeValue(forKey: id)
             self.cutOff.increment()
             self.logger.warning(
                 "Revocation feed subscriber fell behind; ending its stream so that it resumes from the replay",
@@ -98,15 +90,9 @@ actor RevocationBroadcaster {
 
     /// Ends every stream (graceful shutdown).
     func finishAll() {
-        for continuation in self.subscribers.values {
-            continuation.finish()
+        for subscription in self.subscribers.values {
+            subscription.finish()
         }
         self.subscribers.removeAll()
     }
-}
-
-/// What a revocation stream is sent: a revocation or a heartbeat.
-enum FeedItem: Sendable {
-    case revoked(RevocationEvent)
-    case heartbeat
 }

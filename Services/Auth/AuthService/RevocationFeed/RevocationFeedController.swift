@@ -73,16 +73,15 @@ struct RevocationFeedController: Sendable {
                     if page.count < 1000 { break }
                 }
                 try await writer.write(ByteBuffer(string: RevocationEvent.heartbeat))
-                for await item in subscription.items {
-                    switch item {
-                    case .revoked(let event) where event.seq > lastSent:
-                        try await writer.write(ByteBuffer(string: event.serverSentEvent))
+                // Everything waiting goes out as one write: a burst is a few writes, not one per event.
+                while let batch = await subscription.subscription.take() {
+                    var frames = ByteBuffer()
+                    for event in batch.events where event.seq > lastSent {
+                        frames.writeString(event.serverSentEvent)
                         lastSent = event.seq
-                    case .revoked:
-                        continue
-                    case .heartbeat:
-                        try await writer.write(ByteBuffer(string: RevocationEvent.heartbeat))
                     }
+                    if batch.heartbeat { frames.writeString(RevocationEvent.heartbeat) }
+                    if frames.readableBytes > 0 { try await writer.write(frames) }
                 }
             } onGracefulShutdown: {
                 Task { await broadcaster.unsubscribe(subscription.id) }
