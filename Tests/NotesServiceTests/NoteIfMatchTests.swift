@@ -5,7 +5,7 @@ import Testing
 
 /// `PATCH /v1/notes/{id}` with `If-Match`: a strong tag of the current version (or `*`) lets the change
 /// through with the next `ETag`; any other tag is a 412 and changes nothing.
-@Suite("Notes: If-Match")
+@Suite("Notes: If-Match", .serialized)
 struct NoteIfMatchTests {
     @Test("the current ETag updates and answers the next one; the old ETag is then a 412 that changes nothing")
     func staleTagIsRefused() async throws {

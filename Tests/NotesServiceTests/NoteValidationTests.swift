@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// Note bodies that break the rules are a 400 `validation-failed` naming each field, and store nothing.
-@Suite("Notes: validation")
+@Suite("Notes: validation", .serialized)
 struct NoteValidationTests {
     @Test("invalid new notes are refused, field by field, and create nothing")
     func invalidCreate() async throws {

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `GET /v1/notes`: pages of the caller's notes, newest first, chained by an opaque `next_cursor`.
-@Suite("Notes: cursor paging")
+@Suite("Notes: cursor paging", .serialized)
 struct NotesCursorTests {
     @Test("pages run newest first and the last page's next_cursor is null")
     func pagesNewestFirst() async throws {

@@ -5,6 +5,8 @@ import TestSupport
 
 /// The notes service as the tests run it: built by its own `buildApplication`, on a throwaway
 /// database, against a stand-in auth.
+/// Every test builds a whole service, so each suite is `.serialized`: all of them at once on two cores
+/// would starve the timing tests of the other targets.
 enum NotesTestApp {
     static func run(_ body: @Sendable (ResourceServiceAPI) async throws -> Void) async throws {
         try await ResourceServiceTest.run("notes", build: { try buildApplication(settings: $0, logger: $1) }, body)

@@ -5,7 +5,7 @@ import Testing
 
 /// Another user's note does not exist for the caller: 404 on read, change and delete (never 403), and
 /// it is left as it was.
-@Suite("Notes: another user's note")
+@Suite("Notes: another user's note", .serialized)
 struct OtherUsersNoteTests {
     @Test("GET, PATCH and DELETE of another user's note are 404 and change nothing")
     func notFoundForOthers() async throws {

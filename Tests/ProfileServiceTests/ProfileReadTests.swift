@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `GET /v1/profile`: the caller's own profile, every field written out.
-@Suite("Profile: read")
+@Suite("Profile: read", .serialized)
 struct ProfileReadTests {
     @Test("a profile never set reads as the caller's id and nulls")
     func neverSet() async throws {

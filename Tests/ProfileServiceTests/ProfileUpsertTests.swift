@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// `PUT /v1/profile`: creates or replaces the whole profile of the caller, and of nobody else.
-@Suite("Profile: upsert")
+@Suite("Profile: upsert", .serialized)
 struct ProfileUpsertTests {
     @Test("the first PUT creates, the next replaces (a field left out becomes null), and GET reads what was stored")
     func createThenReplace() async throws {
