@@ -94,5 +94,67 @@ enum AuthMigrations {
                 "INSERT INTO revocation_feed_epoch (epoch) VALUES (gen_random_uuid())",
             ]
         ),
+        DatabaseMigration(
+            version: 4,
+            name: "attempts counted in one statement, under their advisory locks",
+            statements: [
+                // Check and count a login attempt in one round trip: the advisory locks (taken in the
+                // order the caller gives, ascending) are held only while the server runs this, never
+                // across a client's round trips, so a stalled replica cannot hold up the others' logins.
+                // The limit-th newest failure inside the window decides: none, and the attempt is
+                // counted (reservation); one, and the caller waits until it leaves the window.
+                """
+                CREATE FUNCTION reserve_login_attempt(
+                    p_email text, p_client text, p_first_lock bigint, p_second_lock bigint,
+                    p_email_limit bigint, p_client_limit bigint, p_window_seconds bigint, p_now timestamptz,
+                    OUT reservation bigint, OUT retry_after bigint
+                ) LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_window interval := make_interval(secs => p_window_seconds);
+                    v_email_blocker timestamptz;
+                    v_client_blocker timestamptz;
+                BEGIN
+                    PERFORM pg_advisory_xact_lock(p_first_lock);
+                    PERFORM pg_advisory_xact_lock(p_second_lock);
+                    SELECT failed_at INTO v_email_blocker FROM login_failures
+                    WHERE email = p_email AND failed_at > p_now - v_window
+                    ORDER BY failed_at DESC OFFSET p_email_limit - 1 LIMIT 1;
+                    SELECT failed_at INTO v_client_blocker FROM login_failures
+                    WHERE client_address = p_client AND failed_at > p_now - v_window
+                    ORDER BY failed_at DESC OFFSET p_client_limit - 1 LIMIT 1;
+                    IF v_email_blocker IS NOT NULL OR v_client_blocker IS NOT NULL THEN
+                        retry_after := greatest(1, ceil(extract(epoch FROM
+                            greatest(v_email_blocker, v_client_blocker) + v_window - p_now)))::bigint;
+                        RETURN;
+                    END IF;
+                    INSERT INTO login_failures (email, client_address, failed_at)
+                    VALUES (p_email, p_client, p_now) RETURNING id INTO reservation;
+                END
+                $$
+                """,
+                """
+                CREATE FUNCTION reserve_signup_attempt(
+                    p_client text, p_lock bigint, p_limit bigint, p_window_seconds bigint, p_now timestamptz,
+                    OUT reservation bigint, OUT retry_after bigint
+                ) LANGUAGE plpgsql AS $$
+                DECLARE
+                    v_window interval := make_interval(secs => p_window_seconds);
+                    v_blocker timestamptz;
+                BEGIN
+                    PERFORM pg_advisory_xact_lock(p_lock);
+                    SELECT attempted_at INTO v_blocker FROM signup_attempts
+                    WHERE client_address = p_client AND attempted_at > p_now - v_window
+                    ORDER BY attempted_at DESC OFFSET p_limit - 1 LIMIT 1;
+                    IF v_blocker IS NOT NULL THEN
+                        retry_after := greatest(1, ceil(extract(epoch FROM v_blocker + v_window - p_now)))::bigint;
+                        RETURN;
+                    END IF;
+                    INSERT INTO signup_attempts (client_address, attempted_at)
+                    VALUES (p_client, p_now) RETURNING id INTO reservation;
+                END
+                $$
+                """,
+            ]
+        ),
     ]
 }

@@ -1,11 +1,10 @@
 import Crypto
-import Logging
-import PostgresNIO
 
 /// A transaction-scoped Postgres advisory lock on one rate-limit key (an e-mail or a client address).
 ///
 /// Counting an attempt is a read followed by a write; two attempts for the same key that both read
-/// before either writes would both pass. Every auth replica takes the same lock before it counts,
+/// before either writes would both pass. Every auth replica takes the same lock before it counts (in
+/// the database functions `reserve_login_attempt` and `reserve_signup_attempt`, one statement each),
 /// so attempts for one key are counted one at a time, in the database that all replicas share.
 enum LimitLock: Hashable, Sendable {
     case loginEmail(String)
@@ -26,11 +25,9 @@ enum LimitLock: Hashable, Sendable {
         }
     }
 
-    /// Takes every lock until the transaction ends, in ascending id order, so two transactions that
-    /// need the same pair of keys can never wait on each other.
-    static func acquire(_ locks: [LimitLock], on connection: PostgresConnection, logger: Logger) async throws {
-        for id in Set(locks.map(\.id)).sorted() {
-            try await connection.query("SELECT pg_advisory_xact_lock(\(id))", logger: logger)
-        }
+    /// The ids of `locks` in the order they must be taken: ascending, so two attempts that need the
+    /// same pair of keys can never wait on each other.
+    static func order(_ locks: [LimitLock]) -> [Int64] {
+        Set(locks.map(\.id)).sorted()
     }
 }

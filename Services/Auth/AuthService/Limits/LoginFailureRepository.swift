@@ -7,39 +7,35 @@ struct LoginFailureRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    /// The times of the newest `limit` failures for the e-mail since `since`, newest first.
-    func recentFailures(email: String, since: Date, limit: Int, on connection: PostgresConnection) async throws -> [Date] {
-        try await self.times(
-            connection.query(
-                "SELECT failed_at FROM login_failures WHERE email = \(email) AND failed_at > \(since) ORDER BY failed_at DESC LIMIT \(limit)",
-                logger: self.logger
-            )
-        )
-    }
-
-    /// The times of the newest `limit` failures from the client address since `since`, newest first.
-    func recentFailures(clientAddress: String, since: Date, limit: Int, on connection: PostgresConnection) async throws -> [Date] {
-        try await self.times(
-            connection.query(
-                """
-                SELECT failed_at FROM login_failures WHERE client_address = \(clientAddress) AND failed_at > \(since)
-                ORDER BY failed_at DESC LIMIT \(limit)
-                """,
-                logger: self.logger
-            )
-        )
-    }
-
-    /// Writes a failure and returns its id.
-    func record(email: String, clientAddress: String, at now: Date, on connection: PostgresConnection) async throws -> Int64 {
-        let rows = try await connection.query(
-            "INSERT INTO login_failures (email, client_address, failed_at) VALUES (\(email), \(clientAddress), \(now)) RETURNING id",
+    /// Counts one attempt for the e-mail and the client address in one statement, under their locks:
+    /// the new failure's id, or the seconds to wait when either is at its limit (nothing counted).
+    func reserve(
+        email: String,
+        clientAddress: String,
+        limits: (email: SlidingWindowLimit, client: SlidingWindowLimit),
+        now: Date
+    ) async throws
+        -> Result<Int64, LoginThrottle.RetryAfter>
+    {
+        let locks = LimitLock.order([.loginEmail(email), .loginClient(clientAddress)])
+        let rows = try await self.client.query(
+            """
+            SELECT reservation, retry_after FROM reserve_login_attempt(
+                \(email), \(clientAddress), \(locks.first!), \(locks.last!),
+                \(Int64(limits.email.limit)), \(Int64(limits.client.limit)), \(Int64(limits.email.window)), \(now))
+            """,
             logger: self.logger
         )
-        var id: Int64?
-        for try await value in rows.decode(Int64.self) { id = value }
-        guard let id else { throw MissingReturnedRow() }
-        return id
+        return try await Self.outcome(rows)
+    }
+
+    /// The outcome row of a `reserve_…_attempt` function.
+    static func outcome(_ rows: PostgresRowSequence) async throws -> Result<Int64, LoginThrottle.RetryAfter> {
+        for try await (reservation, retryAfter) in rows.decode((Int64?, Int64?).self) {
+            if let reservation { return .success(reservation) }
+            if let retryAfter { return .failure(LoginThrottle.RetryAfter(seconds: Int(retryAfter))) }
+        }
+        throw MissingReturnedRow()
     }
 
     /// Deletes one failure (a withdrawn reservation).
@@ -56,15 +52,7 @@ struct LoginFailureRepository: Sendable {
     func prune(before: Date) async throws {
         try await self.client.query("DELETE FROM login_failures WHERE failed_at <= \(before)", logger: self.logger)
     }
-
-    private func times(_ rows: PostgresRowSequence) async throws -> [Date] {
-        var result: [Date] = []
-        for try await date in rows.decode(Date.self) {
-            result.append(date)
-        }
-        return result
-    }
 }
 
-/// An `INSERT … RETURNING` that returned nothing, which Postgres never does.
+/// A `reserve_…_attempt` call that returned neither a reservation nor a wait, which it never does.
 struct MissingReturnedRow: Error {}

@@ -8,9 +8,10 @@ import TokenKit
 /// The login failure limits, per e-mail and per client address, held when the attempts arrive at
 /// once and across auth replicas.
 ///
-/// An attempt is counted before its password is hashed. In one transaction, under the advisory
-/// locks of its e-mail and its client address (``LimitLock``), the limits are checked and, when
-/// there is room, a failure row is written up front: a reservation. A wrong password leaves it
+/// An attempt is counted before its password is hashed. In one statement (the database function
+/// `reserve_login_attempt`), under the advisory locks of its e-mail and its client address
+/// (``LimitLock``), the limits are checked and, when there is room, a failure row is written up
+/// front: a reservation. A wrong password leaves it
 /// standing; the right one withdraws it. So of N guesses sent at once past a limit of L, at most L
 /// reach bcrypt and the rest get 429, and once L failures stand every attempt for that e-mail or
 /// address, the right password included, gets 429 until the oldest leaves the window. The same
@@ -43,27 +44,12 @@ struct LoginThrottle: Sendable {
     /// Counts one attempt for the e-mail and the client address, or throws 429 with `Retry-After`
     /// when either is at its limit (and then counts nothing).
     func reserve(email: String, clientAddress: String, now: Date) async throws -> Reservation {
-        let outcome = try await self.client.withTransaction(logger: self.logger) { connection -> Result<Int64, RetryAfter> in
-            try await LimitLock.acquire([.loginEmail(email), .loginClient(clientAddress)], on: connection, logger: self.logger)
-            let byEmail = try await self.repository.recentFailures(
-                email: email,
-                since: self.perEmail.start(at: now),
-                limit: self.perEmail.limit,
-                on: connection
-            )
-            let byClient = try await self.repository.recentFailures(
-                clientAddress: clientAddress,
-                since: self.perClient.start(at: now),
-                limit: self.perClient.limit,
-                on: connection
-            )
-            let waits = [
-                self.perEmail.retryAfter(newestFirst: byEmail, now: now),
-                self.perClient.retryAfter(newestFirst: byClient, now: now),
-            ]
-            if let seconds = waits.compactMap({ $0 }).max() { return .failure(RetryAfter(seconds: seconds)) }
-            return .success(try await self.repository.record(email: email, clientAddress: clientAddress, at: now, on: connection))
-        }
+        let outcome = try await self.repository.reserve(
+            email: email,
+            clientAddress: clientAddress,
+            limits: (self.perEmail, self.perClient),
+            now: now
+        )
         switch outcome {
         case .success(let id):
             return Reservation(id: id)

@@ -9,8 +9,9 @@ import TokenKit
 /// sign-ups arrive at once and across auth replicas.
 ///
 /// Every sign-up that passes validation costs a bcrypt hash, whether or not its e-mail turns out to
-/// be taken, so each one is counted, before hashing, under the address's advisory lock. Without the
-/// limit one client can fill the hashing queue and the accounts table at will.
+/// be taken, so each one is counted, before hashing, under the address's advisory lock (the database
+/// function `reserve_signup_attempt`, one statement). Without the limit one client can fill the
+/// hashing queue and the accounts table at will.
 struct SignUpThrottle: Sendable {
     let client: PostgresClient
     let limit: SlidingWindowLimit
@@ -21,25 +22,15 @@ struct SignUpThrottle: Sendable {
     /// Counts one sign-up for the address and returns its id, or throws 429 with `Retry-After` (and
     /// counts nothing) when the address is at its limit.
     func reserve(clientAddress: String, now: Date) async throws -> Int64 {
-        let outcome = try await self.client.withTransaction(logger: self.logger) { connection -> Result<Int64, LoginThrottle.RetryAfter> in
-            try await LimitLock.acquire([.signUpClient(clientAddress)], on: connection, logger: self.logger)
-            let rows = try await connection.query(
-                """
-                SELECT attempted_at FROM signup_attempts WHERE client_address = \(clientAddress) AND attempted_at > \(self.limit.start(at: now))
-                ORDER BY attempted_at DESC LIMIT \(self.limit.limit)
-                """,
-                logger: self.logger
-            )
-            var recent: [Date] = []
-            for try await date in rows.decode(Date.self) { recent.append(date) }
-            if let seconds = self.limit.retryAfter(newestFirst: recent, now: now) { return .failure(.init(seconds: seconds)) }
-            let inserted = try await connection.query(
-                "INSERT INTO signup_attempts (client_address, attempted_at) VALUES (\(clientAddress), \(now)) RETURNING id",
-                logger: self.logger
-            )
-            for try await id in inserted.decode(Int64.self) { return .success(id) }
-            throw MissingReturnedRow()
-        }
+        let rows = try await self.client.query(
+            """
+            SELECT reservation, retry_after FROM reserve_signup_attempt(
+                \(clientAddress), \(LimitLock.signUpClient(clientAddress).id), \(Int64(self.limit.limit)),
+                \(Int64(self.limit.window)), \(now))
+            """,
+            logger: self.logger
+        )
+        let outcome = try await LoginFailureRepository.outcome(rows)
         switch outcome {
         case .success(let id):
             return id
