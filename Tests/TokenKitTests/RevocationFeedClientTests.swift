@@ -164,43 +164,30 @@ struct RevocationFeedClientTests {
         #expect(feed.lastSequence == 5)
     }
 
-    /// Another epoch on reconnect (auth's database was recreated): the client keeps what it knows and
-    /// replays the new feed from the start (`after=0`), instead of asking for events after a number
-    /// the new sequence has not reached (before: it asked for `after=7` and missed seq 1 and 2).
-    @Test func newEpochReplaysFromTheStart() async throws {
-        let old = UUID()
-        let new = UUID()
-        let server = RevocationFeedTestServer(scripts: [
-            .init(
-                frames: [
-                    RevocationFeedTestServer.epoch("a", head: 7), RevocationFeedTestServer.revoked(seq: 7, sid: old),
-                    RevocationFeedTestServer.heartbeat,
-                ],
-                ending: .close
-            ),
-            .init(frames: [RevocationFeedTestServer.epoch("b", head: 9)], ending: .heartbeats),
-            .init(
-                frames: [
-                    RevocationFeedTestServer.epoch("b", head: 9), RevocationFeedTestServer.revoked(seq: 1, sid: new),
-                    RevocationFeedTestServer.heartbeat,
-                ],
-                ending: .heartbeats
-            ),
-        ])
-        let revoked = RevokedSessions()
-        let feed = try await self.run(server, revoked: revoked) { _ in revoked.contains(new) }
-        #expect(revoked.contains(old) && revoked.contains(new))
-        #expect(Array(server.afterValues.prefix(3)) == ["0", "7", "0"])
-        #expect(feed.epoch == "b")
-        #expect(feed.resynchronisations == 1)
-        #expect(feed.lastSequence == 1)
+    /// How auth's feed can come back lower than the client left it.
+    enum Restart: String, CaseIterable, Sendable {
+        /// Another epoch (auth's database was recreated): the new sequence starts again at 1.
+        case newEpoch = "new epoch"
+        /// The same epoch with a head behind the last `seq` applied (restored from an older backup).
+        case headBehind = "head behind"
+
+        /// The epoch and head of the returning feed, and the `seq` of the revocation it then sends.
+        var returning: (epoch: String, head: Int64, seq: Int64) {
+            switch self {
+            case .newEpoch: ("b", 9, 1)
+            case .headBehind: ("a", 2, 2)
+            }
+        }
     }
 
-    /// The same epoch but a head behind the last `seq` applied (the database was restored from an older
-    /// backup): the sequence restarted lower, so the client replays from the start.
-    @Test func headBehindLastSequenceReplaysFromTheStart() async throws {
+    /// A feed that comes back lower on reconnect: the client keeps what it knows and replays the new
+    /// feed from the start (`after=0`), instead of asking for events after a number the new sequence
+    /// has not reached (before: it asked for `after=7` and missed the new revocations).
+    @Test(arguments: Restart.allCases)
+    func restartedFeedReplaysFromTheStart(_ restart: Restart) async throws {
         let old = UUID()
         let new = UUID()
+        let (epoch, head, seq) = restart.returning
         let server = RevocationFeedTestServer(scripts: [
             .init(
                 frames: [
@@ -209,10 +196,10 @@ struct RevocationFeedClientTests {
                 ],
                 ending: .close
             ),
-            .init(frames: [RevocationFeedTestServer.epoch("a", head: 2)], ending: .heartbeats),
+            .init(frames: [RevocationFeedTestServer.epoch(epoch, head: head)], ending: .heartbeats),
             .init(
                 frames: [
-                    RevocationFeedTestServer.epoch("a", head: 2), RevocationFeedTestServer.revoked(seq: 2, sid: new),
+                    RevocationFeedTestServer.epoch(epoch, head: head), RevocationFeedTestServer.revoked(seq: seq, sid: new),
                     RevocationFeedTestServer.heartbeat,
                 ],
                 ending: .heartbeats
@@ -222,7 +209,9 @@ struct RevocationFeedClientTests {
         let feed = try await self.run(server, revoked: revoked) { _ in revoked.contains(new) }
         #expect(revoked.contains(old) && revoked.contains(new))
         #expect(Array(server.afterValues.prefix(3)) == ["0", "7", "0"])
+        #expect(feed.epoch == epoch)
         #expect(feed.resynchronisations == 1)
+        #expect(feed.lastSequence == seq)
     }
 
     /// An unchanged epoch with a head at or past the last `seq` is an ordinary reconnect.
