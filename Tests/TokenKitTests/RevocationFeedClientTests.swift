@@ -92,10 +92,17 @@ struct RevocationFeedClientTests {
     /// A connection that goes silent past the heartbeat timeout is replaced.
     @Test func silentConnectionIsReplaced() async throws {
         let late = UUID()
-        let server = RevocationFeedTestServer(scripts: [
-            .init(frames: [RevocationFeedTestServer.heartbeat], ending: .silence),
-            .init(frames: [RevocationFeedTestServer.revoked(seq: 1, sid: late), RevocationFeedTestServer.heartbeat], ending: .heartbeats),
-        ])
+        // Every reconnect replays the revocation, as auth does. Under the full suite's start-up load a new
+        // connection's first bytes can take over a second, so the 1 s watchdog may replace several in a
+        // row; a server whose scripts ran out after two would then send heartbeats only, and the test
+        // would blame the client for a replay the stand-in never made.
+        let replacement = RevocationFeedTestServer.Script(
+            frames: [RevocationFeedTestServer.revoked(seq: 1, sid: late), RevocationFeedTestServer.heartbeat],
+            ending: .heartbeats
+        )
+        let server = RevocationFeedTestServer(
+            scripts: [.init(frames: [RevocationFeedTestServer.heartbeat], ending: .silence)] + Array(repeating: replacement, count: 50)
+        )
         let revoked = RevokedSessions()
         _ = try await self.run(server, revoked: revoked, heartbeatTimeout: .seconds(1)) { _ in revoked.contains(late) }
         #expect(revoked.contains(late))

@@ -94,7 +94,9 @@ struct StalledPeerTests {
                 peer.release()
             }
         }
-        #expect(peer.requestCount == 1)
+        // At most one: the stalled confirmation is never retried. (Under the full suite's load the request
+        // has once not reached the peer before its deadline at all; the 503 came in time all the same.)
+        #expect(peer.requestCount <= 1)
     }
 
     /// The same for a peer that stalls before the head (async-http-client's own deadline covered this
@@ -159,7 +161,14 @@ struct StalledPeerTests {
                 // Counted here, not from the start: under load the stalled request may not have reached the
                 // peer before its deadline (then it counted nothing), which is no failure of the cache.
                 let requestsBefore = peer.requestCount
-                try await cache.refresh()
+                // The next refresh tries again. Each try has the same 1 s bound, and at the start of the
+                // full suite one healthy fetch once ran out of it (the process waited for a core), so a few
+                // tries are allowed: a wedged cache would fail them all.
+                var refreshed = false
+                for _ in 0..<5 where !refreshed {
+                    refreshed = (try? await cache.refresh()) != nil
+                }
+                #expect(refreshed)
                 #expect(await cache.isLoaded)
                 #expect(cache.hasLoadedKeys)
                 #expect(await cache.verificationKey(for: factory.kid) != nil)

@@ -29,17 +29,18 @@ package enum LoopbackSocket {
         return address
     }
 
-    /// A new socket bound to 127.0.0.1 on a port the system picks, and that port; the caller closes it.
-    package static func bound() throws -> (fd: Int32, port: Int) {
+    /// A new socket bound to 127.0.0.1 on `port` (0: a port the system picks), and that port; the caller
+    /// closes it.
+    package static func bound(port: Int = 0) throws -> (fd: Int32, port: Int) {
         let fd = try self.make()
-        var address = self.address(port: 0)
+        var address = self.address(port: port)
         let length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
         guard bound == 0 else {
             close(fd)
-            throw TestSetupError("bind(127.0.0.1:0) failed: errno \(errno)")
+            throw TestSetupError("bind(127.0.0.1:\(port)) failed: errno \(errno)")
         }
         var actual = sockaddr_in()
         var actualLength = length
