@@ -152,7 +152,10 @@ struct StalledPeerTests {
                 let waiting = await cache.verificationKey(for: factory.kid)
                 #expect(waiting == nil)
                 let outcome = await stalledRefresh.result
-                #expect(throws: DeadlineExceeded.self) { try outcome.get() }
+                // Our whole-answer deadline, or, when under load even the head is later than the deadline,
+                // async-http-client's own (both are the same bound; seen once at the full suite's start).
+                let error = try #require(throws: (any Error).self) { try outcome.get() }
+                #expect(error is DeadlineExceeded || (error as? HTTPClientError) == .deadlineExceeded, "\(error)")
                 let elapsed = ContinuousClock.now - started
                 #expect(elapsed < Self.timeout + Self.margin, "the stalled fetch held the cache for \(elapsed)")
                 #expect(await !cache.isLoaded)
