@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import ServiceSupport
@@ -15,13 +16,16 @@ import TokenKitHummingbird
 ///   - logger: the service's logger.
 ///   - registry: the Prometheus registry `/metrics` renders.
 ///   - clock: the source of "now" (tests move it).
+///   - hashingThreads: where bcrypt runs; `nil` is the process's own pool. Tests that run many
+///     applications in one process give each its own, as separate auth processes would have.
 public func buildApplication(
     settings: AuthSettings,
     logger: Logger,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-    clock: AuthClock = .system
+    clock: AuthClock = .system,
+    hashingThreads: NIOThreadPool? = nil
 ) async throws -> some ApplicationProtocol {
-    let core = try await AuthCore(settings: settings, logger: logger, clock: clock)
+    let core = try await AuthCore(settings: settings, logger: logger, clock: clock, hashingThreads: hashingThreads)
     let routers = buildRouters(core: core, registry: registry)
     var services = core.services
     let startup = StartupGate()

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 import ServiceSupport
@@ -44,7 +45,7 @@ struct AuthCore: Sendable {
     /// The resource services' Basic credentials for the internal API.
     let internalClients: IntrospectionClients
 
-    init(settings: AuthSettings, logger: Logger, clock: AuthClock) async throws {
+    init(settings: AuthSettings, logger: Logger, clock: AuthClock, hashingThreads: NIOThreadPool? = nil) async throws {
         self.settings = settings
         self.clock = clock
         self.logger = logger
@@ -73,7 +74,11 @@ struct AuthCore: Sendable {
         self.accounts = AccountRepository(client: self.postgres, logger: logger)
         self.sessions = SessionRepository(client: self.postgres, logger: logger)
         self.revocations = RevocationRepository(logger: logger)
-        self.hasher = PasswordHasher(cost: settings.bcryptCost, queueCapacity: settings.bcryptQueueMax)
+        self.hasher = PasswordHasher(
+            cost: settings.bcryptCost,
+            queueCapacity: settings.bcryptQueueMax,
+            threadPool: hashingThreads ?? PasswordHasher.hashingThreads
+        )
         self.dummyHash = try await self.hasher.hash("latchkey: no account has this password")
         self.issuer = TokenIssuer(
             ring: self.ring,
