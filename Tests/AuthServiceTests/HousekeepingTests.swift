@@ -54,7 +54,9 @@ import Testing
         let housekeeping = HousekeepingService(
             revocations: RevocationFeedRepository(client: client, logger: TestApp.logger),
             limits: AuthLimits(settings: try TestSettings.make(databaseURL: databaseURL), client: client, logger: TestApp.logger),
+            events: SecurityEventRepository(client: client, logger: TestApp.logger),
             revocationRetention: 300 + RevocationFeed.replayMargin,
+            eventRetention: 7_776_000,
             clock: clock.authClock,
             logger: TestApp.logger
         )

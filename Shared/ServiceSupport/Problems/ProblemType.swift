@@ -13,6 +13,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case invalidCredentials = "urn:latchkey:problem:invalid-credentials"
     case refreshTokenInvalid = "urn:latchkey:problem:refresh-token-invalid"
     case csrfFailed = "urn:latchkey:problem:csrf-failed"
+    case accountLocked = "urn:latchkey:problem:account-locked"
     case validationFailed = "urn:latchkey:problem:validation-failed"
     case notFound = "urn:latchkey:problem:not-found"
     case methodNotAllowed = "urn:latchkey:problem:method-not-allowed"
@@ -30,7 +31,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         switch self {
         case .tokenMissing, .tokenExpired, .tokenInvalid, .sessionEnded, .invalidCredentials, .refreshTokenInvalid:
             .unauthorized
-        case .csrfFailed: .forbidden
+        case .csrfFailed, .accountLocked: .forbidden
         case .validationFailed: .badRequest
         case .notFound: .notFound
         case .methodNotAllowed: .methodNotAllowed
@@ -52,6 +53,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .tokenInvalid: AccessDenied.tokenRejected(.invalid(.malformed)).title
         case .sessionEnded: AccessDenied.sessionEnded.title
         case .invalidCredentials: "Invalid credentials"
+        case .accountLocked: "Account locked"
         case .refreshTokenInvalid: "Refresh token invalid"
         case .csrfFailed: AccessDenied.csrfFailed.title
         case .validationFailed: "Validation failed"

@@ -20,7 +20,7 @@ struct AccountRepository: Sendable {
             logger: self.logger
         )
         for try await _ in rows.decode(UUID.self) {
-            return Account(id: id, email: email, passwordHash: passwordHash, createdAt: now, sessionEpoch: 0)
+            return Account(id: id, email: email, passwordHash: passwordHash, createdAt: now, sessionEpoch: 0, lockedAt: nil)
         }
         return nil
     }
@@ -28,7 +28,7 @@ struct AccountRepository: Sendable {
     func find(email: String) async throws -> Account? {
         try await self.first(
             self.client.query(
-                "SELECT id, email, password_hash, created_at, session_epoch FROM accounts WHERE email = \(email)",
+                "SELECT id, email, password_hash, created_at, session_epoch, locked_at FROM accounts WHERE email = \(email)",
                 logger: self.logger
             )
         )
@@ -37,7 +37,7 @@ struct AccountRepository: Sendable {
     func find(id: UUID) async throws -> Account? {
         try await self.first(
             self.client.query(
-                "SELECT id, email, password_hash, created_at, session_epoch FROM accounts WHERE id = \(id)",
+                "SELECT id, email, password_hash, created_at, session_epoch, locked_at FROM accounts WHERE id = \(id)",
                 logger: self.logger
             )
         )
@@ -59,6 +59,36 @@ struct AccountRepository: Sendable {
         try await connection.query("UPDATE accounts SET session_epoch = session_epoch + 1 WHERE id = \(accountID)", logger: self.logger)
     }
 
+    /// Takes the account's row lock for the caller's transaction; false when there is no such account.
+    func lock(id: UUID, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query("SELECT id FROM accounts WHERE id = \(id) FOR UPDATE", logger: self.logger)
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    /// Locks (`at` a time) or unlocks (nil) the account; a lock also moves the session epoch, so a
+    /// login under way cannot open a session after it. False when there is no such account.
+    func setLocked(accountID: UUID, at lockedAt: Date?, on connection: PostgresConnection) async throws -> Bool {
+        let epochStep: Int64 = lockedAt == nil ? 0 : 1
+        let rows = try await connection.query(
+            """
+            UPDATE accounts SET locked_at = \(lockedAt), session_epoch = session_epoch + \(epochStep)
+            WHERE id = \(accountID) RETURNING id
+            """,
+            logger: self.logger
+        )
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    /// Deletes the account and, with it (the foreign keys cascade), its sessions and security events,
+    /// and the login failures counted against its e-mail: nothing of the account is left in this table
+    /// set. The revocation feed keeps the account's id for 30 days, so resource services delete its data.
+    func delete(_ account: Account, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM login_failures WHERE email = \(account.email)", logger: self.logger)
+        try await connection.query("DELETE FROM accounts WHERE id = \(account.id)", logger: self.logger)
+    }
+
     /// Replaces a hash made at an old `BCRYPT_COST`, unless the password changed in the meantime.
     func rehash(accountID: UUID, from oldHash: String, to newHash: String) async throws {
         try await self.client.query(
@@ -68,8 +98,8 @@ struct AccountRepository: Sendable {
     }
 
     private func first(_ rows: PostgresRowSequence) async throws -> Account? {
-        for try await (id, email, hash, createdAt, epoch) in rows.decode((UUID, String, String, Date, Int64).self) {
-            return Account(id: id, email: email, passwordHash: hash, createdAt: createdAt, sessionEpoch: epoch)
+        for try await (id, email, hash, createdAt, epoch, lockedAt) in rows.decode((UUID, String, String, Date, Int64, Date?).self) {
+            return Account(id: id, email: email, passwordHash: hash, createdAt: createdAt, sessionEpoch: epoch, lockedAt: lockedAt)
         }
         return nil
     }
@@ -84,4 +114,6 @@ struct Account: Sendable {
     /// Moves on every password change and revoke-all; a session may be opened only at the epoch
     /// its password was checked in.
     let sessionEpoch: Int64
+    /// When an operator locked the account (nil: not locked); a locked account cannot log in.
+    let lockedAt: Date?
 }

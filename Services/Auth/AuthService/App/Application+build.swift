@@ -64,6 +64,7 @@ func buildRouters(
     HealthRoutes<ServiceRequestContext>(registry: registry) { await core.isReady() }.register(on: router)
     let confirmed = router.confirmedGroup(authenticator: core.authenticator, checker: core.sessionChecker)
     AccountController(core: core).addRoutes(to: router, confirmed: confirmed)
+    SecurityEventController(core: core).addRoutes(confirmed: confirmed)
     SessionController(core: core).addRoutes(to: router, confirmed: confirmed)
     RefreshController(core: core).addRoutes(to: router)
     ReissueController(core: core).addRoutes(to: router)
@@ -76,5 +77,8 @@ func buildRouters(
     }
     IntrospectionController(core: core).addRoutes(to: internalRouter ?? router)
     RevocationFeedController(core: core).addRoutes(to: internalRouter ?? router)
+    if !core.settings.adminClients.isEmpty {
+        AdminController(core: core).addRoutes(to: internalRouter ?? router)
+    }
     return (router, internalRouter)
 }

@@ -20,7 +20,10 @@ struct AuthCore: Sendable {
 
     let postgres: PostgresClient
     let databaseHealth: DatabaseHealth
-    let keys: DerivedKeys
+    let keys: SecretKeys
+    /// Makes refresh tokens with the current secret; accepts the previous secret's too.
+    let refreshTokens: RefreshTokenCodec
+    let csrfTokens: SessionCSRFToken
     let policy: SessionPolicy
 
     let ring: SigningKeyRing
@@ -32,6 +35,7 @@ struct AuthCore: Sendable {
     let accounts: AccountRepository
     let sessions: SessionRepository
     let revocations: RevocationRepository
+    let events: SecurityEventRepository
     let hasher: PasswordHasher
     /// A hash compared against when a login's e-mail is unknown, so that path pays one bcrypt too.
     let dummyHash: String
@@ -43,7 +47,11 @@ struct AuthCore: Sendable {
     let responses: TokenResponses
     let addresses: ClientAddressResolver
     /// The resource services' Basic credentials for the internal API.
-    let internalClients: IntrospectionClients
+    let internalClients: BasicCredentialClients
+    /// The operators' Basic credentials for the admin API (`ADMIN_CLIENTS`).
+    let adminClients: BasicCredentialClients
+    /// Ends the least recently used sessions past `SESSIONS_PER_ACCOUNT_MAX` after a login.
+    let sessionCap: SessionCap
 
     init(settings: AuthSettings, logger: Logger, clock: AuthClock, hashingThreads: NIOThreadPool? = nil) async throws {
         self.settings = settings
@@ -54,10 +62,12 @@ struct AuthCore: Sendable {
             backgroundLogger: logger.cappedForDatabase
         )
         self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
-        self.keys = DerivedKeys(secret: settings.secretKey)
+        self.keys = SecretKeys(secret: settings.secretKey, previous: settings.previousSecretKey)
+        self.refreshTokens = RefreshTokenCodec(key: self.keys.current.refreshToken, previousKey: self.keys.previous?.refreshToken)
+        self.csrfTokens = SessionCSRFToken(key: self.keys.current.csrf)
         self.policy = SessionPolicy(settings: settings)
 
-        let sealer = SigningKeySealer(key: self.keys.signingKeySeal)
+        let sealer = SigningKeySealer(key: self.keys.current.signingKeySeal, previousKey: self.keys.previous?.signingKeySeal)
         self.ring = SigningKeyRing(client: self.postgres, sealer: sealer, clock: clock, logger: logger)
         self.rotator = SigningKeyRotator(
             client: self.postgres,
@@ -74,6 +84,7 @@ struct AuthCore: Sendable {
         self.accounts = AccountRepository(client: self.postgres, logger: logger)
         self.sessions = SessionRepository(client: self.postgres, logger: logger)
         self.revocations = RevocationRepository(logger: logger)
+        self.events = SecurityEventRepository(client: self.postgres, logger: logger)
         self.hasher = PasswordHasher(
             cost: settings.bcryptCost,
             queueCapacity: settings.bcryptQueueMax,
@@ -82,8 +93,8 @@ struct AuthCore: Sendable {
         self.dummyHash = try await self.hasher.hash("latchkey: no account has this password")
         self.issuer = TokenIssuer(
             ring: self.ring,
-            refreshTokens: RefreshTokenCodec(key: self.keys.refreshToken),
-            csrfTokens: SessionCSRFToken(key: self.keys.csrf),
+            refreshTokens: self.refreshTokens,
+            csrfTokens: self.csrfTokens,
             issuer: settings.common.issuer,
             audience: settings.audience,
             policy: self.policy,
@@ -100,7 +111,15 @@ struct AuthCore: Sendable {
         self.sessionChecker = DatabaseSessionStatusChecker(sessions: self.sessions, clock: clock)
         self.responses = TokenResponses(cookies: cookies)
         self.addresses = ClientAddressResolver(trustedProxies: settings.trustedProxies)
-        self.internalClients = IntrospectionClients(settings.introspectionClients)
+        self.internalClients = BasicCredentialClients(settings.introspectionClients)
+        self.adminClients = BasicCredentialClients(settings.adminClients)
+        self.sessionCap = SessionCap(
+            client: self.postgres,
+            revocations: self.revocations,
+            events: self.events,
+            limit: settings.sessionsPerAccountMax,
+            logger: logger
+        )
     }
 
     /// Whether auth can do its work: the database answers and a signing key is active.
@@ -116,6 +135,7 @@ struct AuthCore: Sendable {
             client: self.postgres,
             logger: self.logger
         )
+        try await self.rotator.resealWithCurrentSecret()
         try await self.rotator.ensureKeys(now: self.clock.now())
         try await self.ring.reload()
         try await self.broadcaster.prime()
@@ -138,7 +158,9 @@ struct AuthCore: Sendable {
             HousekeepingService(
                 revocations: self.feed,
                 limits: self.limits,
+                events: self.events,
                 revocationRetention: TimeInterval(self.settings.accessTokenTTL) + RevocationFeed.replayMargin,
+                eventRetention: TimeInterval(self.settings.eventRetention),
                 clock: self.clock,
                 logger: self.logger
             ),

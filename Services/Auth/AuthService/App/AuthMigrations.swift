@@ -156,5 +156,29 @@ enum AuthMigrations {
                 """,
             ]
         ),
+        DatabaseMigration(
+            version: 5,
+            name: "security events, account locks, account deletions on the feed",
+            statements: [
+                """
+                CREATE TABLE security_events (
+                    id bigserial PRIMARY KEY,
+                    account_id uuid NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+                    type text NOT NULL,
+                    at timestamptz NOT NULL,
+                    session_id uuid,
+                    ip text,
+                    user_agent text
+                )
+                """,
+                "CREATE INDEX security_events_by_account ON security_events (account_id, id DESC)",
+                "CREATE INDEX security_events_by_time ON security_events (at)",
+                "ALTER TABLE accounts ADD COLUMN locked_at timestamptz",
+                // An account deletion is a feed event without a session: `kind` tells the two apart.
+                "ALTER TABLE revocations ADD COLUMN kind text NOT NULL DEFAULT 'revoked'",
+                "ALTER TABLE revocations ALTER COLUMN session_id DROP NOT NULL",
+                "CREATE INDEX revocations_account_deletions ON revocations (revoked_at) WHERE kind = 'account-deleted'",
+            ]
+        ),
     ]
 }

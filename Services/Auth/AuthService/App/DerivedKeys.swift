@@ -26,3 +26,19 @@ struct DerivedKeys: Sendable {
         self.signingKeySeal = derive("signing-key-seal v1")
     }
 }
+
+/// The keys of `AUTH_SECRET_KEY` and, during a rotation, of `AUTH_SECRET_KEY_PREVIOUS`.
+///
+/// New things are always made with ``current``; what arrives is checked against the current keys
+/// first and the previous ones second, so a secret rotation logs nobody out. CSRF tokens need no
+/// key to be checked (their hash travels in the access token), so only refresh tokens and sealed
+/// signing keys look at ``previous``.
+struct SecretKeys: Sendable {
+    let current: DerivedKeys
+    let previous: DerivedKeys?
+
+    init(secret: [UInt8], previous: [UInt8]?) {
+        self.current = DerivedKeys(secret: secret)
+        self.previous = previous.map { DerivedKeys(secret: $0) }
+    }
+}

@@ -7,7 +7,7 @@ import TokenKit
 /// `POST /internal/v1/introspect` (RFC 7662) for the resource services, with Basic credentials.
 struct IntrospectionController: Sendable {
     let introspection: IntrospectionService
-    let clients: IntrospectionClients
+    let clients: BasicCredentialClients
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
         router.post("/internal/v1/introspect", use: self.introspect)
@@ -16,7 +16,7 @@ struct IntrospectionController: Sendable {
     /// `{"active": true, sub, sid, exp, iat, client_id}` or `{"active": false}`.
     @Sendable func introspect(request: Request, context: ServiceRequestContext) async throws -> Response {
         guard let clientID = self.clients.authenticate(request.headers.basic) else {
-            throw IntrospectionClients.unauthorized()
+            throw BasicCredentialClients.unauthorized()
         }
         let body = try await request.body.collect(upTo: 16 * 1024)
         let form = URLEncodedForm(String(buffer: body))

@@ -7,6 +7,7 @@ import TokenKitHummingbird
 struct RefreshController: Sendable {
     let refresh: RefreshService
     let responses: TokenResponses
+    let addresses: ClientAddressResolver
 
     func addRoutes(to router: some RouterMethods<ServiceRequestContext>) {
         router.post("/v1/sessions/refresh", use: self.rotate)
@@ -23,7 +24,8 @@ struct RefreshController: Sendable {
         let transport = byCookie ? .cookie : TokenResponses.requestedTransport(request)
         let csrf = byCookie ? CSRFEvidence(request: request, cookieNames: self.responses.cookies.names) : nil
         do {
-            let tokens = try await self.refresh.refresh(token: token, csrf: csrf, transport: transport)
+            let origin = self.addresses.origin(of: request, peer: context.remoteAddress)
+            let tokens = try await self.refresh.refresh(token: token, csrf: csrf, transport: transport, origin: origin)
             return try self.responses.session(tokens, transport: transport, status: .ok)
         } catch let problem as Problem where problem.type == .sessionEnded {
             throw self.responses.clearingCookies(problem)
@@ -47,13 +49,15 @@ extension RefreshController {
                 client: core.postgres,
                 sessions: core.sessions,
                 revocations: core.revocations,
-                codec: RefreshTokenCodec(key: core.keys.refreshToken),
+                codec: core.refreshTokens,
+                events: core.events,
                 issuer: core.issuer,
                 policy: core.policy,
                 clock: core.clock,
                 logger: core.logger
             ),
-            responses: core.responses
+            responses: core.responses,
+            addresses: core.addresses
         )
     }
 }

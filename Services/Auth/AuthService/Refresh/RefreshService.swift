@@ -18,19 +18,20 @@ struct RefreshService: Sendable {
     let sessions: SessionRepository
     let revocations: RevocationRepository
     let codec: RefreshTokenCodec
+    let events: SecurityEventRepository
     let issuer: TokenIssuer
     let policy: SessionPolicy
     let clock: AuthClock
     let logger: Logger
 
     /// The outcome a client sees: new tokens, or a problem after which the transaction has committed.
-    func refresh(token: String, csrf: CSRFEvidence?, transport: TokenTransport) async throws -> IssuedTokens {
+    func refresh(token: String, csrf: CSRFEvidence?, transport: TokenTransport, origin: EventOrigin) async throws -> IssuedTokens {
         guard let contents = self.codec.decode(token) else {
             Self.count("invalid")
             throw Problem(.refreshTokenInvalid, detail: "The refresh token is not valid; log in again.")
         }
         let decision = try await self.client.withTransaction(logger: self.logger) { connection in
-            try await self.decide(contents, csrf: csrf, on: connection)
+            try await self.decide(contents, csrf: csrf, origin: origin, on: connection)
         }
         switch decision {
         case .rotated(let session):
@@ -61,6 +62,7 @@ struct RefreshService: Sendable {
     private func decide(
         _ contents: RefreshTokenCodec.Contents,
         csrf: CSRFEvidence?,
+        origin: EventOrigin,
         on connection: PostgresConnection
     )
         async throws -> RefreshDecision
@@ -87,6 +89,8 @@ struct RefreshService: Sendable {
             return .graceRetry(session)
         }
         try await self.revocations.revoke(sessionID: session.id, reason: .refreshTokenReuse, now: now, on: connection)
+        // The owner sees it in their security events: where the reused token came from, and when.
+        try await self.events.record(.refreshReuse, accountID: session.accountID, origin: origin.with(sessionID: session.id), at: now, on: connection)
         return .theft(session)
     }
 

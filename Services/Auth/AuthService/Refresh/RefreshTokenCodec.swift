@@ -18,9 +18,13 @@ struct RefreshTokenCodec: Sendable {
     private static let domain = Array("latchkey refresh token v1".utf8)
     private static let encodedLength = 75
     private let key: SymmetricKey
+    /// The key of `AUTH_SECRET_KEY_PREVIOUS`: its tokens still decode (and their successors are made
+    /// with ``key``), so a secret rotation logs nobody out.
+    private let previousKey: SymmetricKey?
 
-    init(key: SymmetricKey) {
+    init(key: SymmetricKey, previousKey: SymmetricKey? = nil) {
         self.key = key
+        self.previousKey = previousKey
     }
 
     func encode(sessionID: UUID, generation: Int64) -> String {
@@ -34,7 +38,10 @@ struct RefreshTokenCodec: Sendable {
         guard token.utf8.count == Self.encodedLength, let bytes = Base64URL.decode(token), bytes.count == 56 else { return nil }
         let body = Array(bytes[0..<24])
         let mac = Array(bytes[24..<56])
-        guard HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.domain + body, using: self.key) else { return nil }
+        let keys = [self.key] + (self.previousKey.map { [$0] } ?? [])
+        guard keys.contains(where: { HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: Self.domain + body, using: $0) }) else {
+            return nil
+        }
         let uuid = UUID(
             uuid: (
                 body[0], body[1], body[2], body[3], body[4], body[5], body[6], body[7],

@@ -58,7 +58,7 @@ actor RevocationBroadcaster {
         guard let last = self.lastPublished else { return }
         var after = last
         while true {
-            let events = try await self.repository.events(after: after, since: .distantPast)
+            let events = try await self.repository.events(after: after, since: .distantPast, deletionsSince: .distantPast)
             if let newest = events.last {
                 self.send(events)
                 after = newest.seq

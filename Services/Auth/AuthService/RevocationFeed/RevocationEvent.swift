@@ -1,21 +1,40 @@
 import Foundation
 
-/// One revocation as the feed publishes it: `{"seq", "sid", "sub", "revoked_at", "reason"}`.
+/// One event of the feed: a session's revocation (`event: revoked`, `{"seq", "sid", "sub",
+/// "revoked_at", "reason"}`) or an account's deletion (`event: account-deleted`, `{"seq", "sub",
+/// "deleted_at"}`), in one sequence so that a client's `after=<seq>` covers both.
 struct RevocationEvent: Sendable, Equatable {
-    let seq: Int64
-    let sessionID: UUID
-    let accountID: UUID
-    let revokedAt: Date
-    let reason: String
+    /// What the event says.
+    enum Kind: Sendable, Equatable {
+        /// A session ended.
+        case revoked(sessionID: UUID, reason: String)
+        /// The account is gone: every service deletes that user's data.
+        case accountDeleted
+    }
 
-    /// The SSE frame: `event: revoked`, `id: <seq>` and the JSON data line.
+    let seq: Int64
+    let kind: Kind
+    let accountID: UUID
+    /// When the session was revoked, or the account deleted.
+    let at: Date
+
+    /// The `kind` column of an account deletion's row in `revocations`.
+    static let accountDeletedKind = "account-deleted"
+
+    /// The SSE frame: the event's name, `id: <seq>` and the JSON data line.
     var serverSentEvent: String {
-        let revokedAt = self.revokedAt.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        let reason = self.reason.filter { $0.isLetter || $0 == "_" }
-        let data =
-            "{\"seq\":\(self.seq),\"sid\":\"\(self.sessionID.uuidString.lowercased())\",\"sub\":\"\(self.accountID.uuidString.lowercased())\","
-            + "\"revoked_at\":\"\(revokedAt)\",\"reason\":\"\(reason)\"}"
-        return "event: revoked\nid: \(self.seq)\ndata: \(data)\n\n"
+        let at = self.at.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let sub = self.accountID.uuidString.lowercased()
+        switch self.kind {
+        case .revoked(let sessionID, let reason):
+            let reason = reason.filter { $0.isLetter || $0 == "_" }
+            let data =
+                "{\"seq\":\(self.seq),\"sid\":\"\(sessionID.uuidString.lowercased())\",\"sub\":\"\(sub)\","
+                + "\"revoked_at\":\"\(at)\",\"reason\":\"\(reason)\"}"
+            return "event: revoked\nid: \(self.seq)\ndata: \(data)\n\n"
+        case .accountDeleted:
+            return "event: account-deleted\nid: \(self.seq)\ndata: {\"seq\":\(self.seq),\"sub\":\"\(sub)\",\"deleted_at\":\"\(at)\"}\n\n"
+        }
     }
 
     /// The epoch frame sent first on every stream: the feed's epoch and the last sequence number handed

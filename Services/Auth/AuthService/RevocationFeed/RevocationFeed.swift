@@ -8,6 +8,9 @@ enum RevocationFeed {
     static let heartbeatInterval = Duration.seconds(2)
     /// Extra time a revocation is replayed beyond the access-token lifetime (covers the 30 s leeway).
     static let replayMargin: Double = 60
+    /// How long an account deletion stays in the replay, so that a resource service down for up to
+    /// this long still deletes the user's data when it comes back (the contract asks for 30 days).
+    static let accountDeletionReplay: Double = 30 * 86_400
     /// How many items one stream may have waiting before it is cut off (the client resumes from the replay).
     static let subscriberBufferSize = 10_000
 }

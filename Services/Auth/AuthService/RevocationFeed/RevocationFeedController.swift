@@ -20,7 +20,7 @@ import TokenKit
 struct RevocationFeedController: Sendable {
     let broadcaster: RevocationBroadcaster
     let feed: RevocationFeedRepository
-    let clients: IntrospectionClients
+    let clients: BasicCredentialClients
     let replayWindow: TimeInterval
     let clock: AuthClock
 
@@ -31,7 +31,7 @@ struct RevocationFeedController: Sendable {
     /// The event stream for one resource-service replica.
     @Sendable func stream(request: Request, context: ServiceRequestContext) async throws -> Response {
         guard self.clients.authenticate(request.headers.basic) != nil else {
-            throw IntrospectionClients.unauthorized()
+            throw BasicCredentialClients.unauthorized()
         }
         var after: Int64 = 0
         if let raw = request.uri.queryParameters.get("after") {
@@ -60,9 +60,11 @@ struct RevocationFeedController: Sendable {
                 let (epoch, head) = try await self.feed.epochAndHead()
                 try await writer.write(ByteBuffer(string: RevocationEvent.epochFrame(epoch: epoch, head: head)))
                 var lastSent = after
-                let since = self.clock.now().addingTimeInterval(-self.replayWindow)
+                let now = self.clock.now()
+                let since = now.addingTimeInterval(-self.replayWindow)
+                let deletionsSince = now.addingTimeInterval(-RevocationFeed.accountDeletionReplay)
                 while true {
-                    let page = try await self.feed.events(after: lastSent, since: since)
+                    let page = try await self.feed.events(after: lastSent, since: since, deletionsSince: deletionsSince)
                     // One write per page, not per event: a replay of tens of thousands is a few writes.
                     var frames = ByteBuffer()
                     for event in page {

@@ -7,19 +7,25 @@ struct RevocationFeedRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
 
-    /// Up to `limit` revocations with `seq` > `after` made at or after `since`, in order.
-    func events(after: Int64, since: Date, limit: Int = 1000) async throws -> [RevocationEvent] {
+    /// Up to `limit` events with `seq` > `after`, in order: revocations made at or after `since`, and
+    /// account deletions made at or after `deletionsSince` (they are replayed far longer).
+    func events(after: Int64, since: Date, deletionsSince: Date, limit: Int = 1000) async throws -> [RevocationEvent] {
         let rows = try await self.client.query(
             """
-            SELECT seq, session_id, account_id, revoked_at, reason FROM revocations
-            WHERE seq > \(after) AND revoked_at >= \(since)
+            SELECT seq, kind, session_id, account_id, revoked_at, reason FROM revocations
+            WHERE seq > \(after)
+              AND (revoked_at >= \(since) OR (kind = \(RevocationEvent.accountDeletedKind) AND revoked_at >= \(deletionsSince)))
             ORDER BY seq LIMIT \(limit)
             """,
             logger: self.logger
         )
         var events: [RevocationEvent] = []
-        for try await (seq, sid, sub, revokedAt, reason) in rows.decode((Int64, UUID, UUID, Date, String).self) {
-            events.append(RevocationEvent(seq: seq, sessionID: sid, accountID: sub, revokedAt: revokedAt, reason: reason))
+        for try await (seq, kind, sid, sub, at, reason) in rows.decode((Int64, String, UUID?, UUID, Date, String).self) {
+            if kind == RevocationEvent.accountDeletedKind {
+                events.append(RevocationEvent(seq: seq, kind: .accountDeleted, accountID: sub, at: at))
+            } else if let sid {
+                events.append(RevocationEvent(seq: seq, kind: .revoked(sessionID: sid, reason: reason), accountID: sub, at: at))
+            }
         }
         return events
     }
@@ -45,9 +51,16 @@ struct RevocationFeedRepository: Sendable {
         throw RevocationFeedEpochMissing()
     }
 
-    /// Deletes revocations made before `before`: their tokens have all expired.
-    func prune(before: Date) async throws {
-        try await self.client.query("DELETE FROM revocations WHERE revoked_at < \(before)", logger: self.logger)
+    /// Deletes revocations made before `before` (their tokens have all expired) and account deletions
+    /// made before `deletionsBefore`.
+    func prune(before: Date, deletionsBefore: Date) async throws {
+        try await self.client.query(
+            """
+            DELETE FROM revocations WHERE revoked_at < \(before)
+              AND (kind <> \(RevocationEvent.accountDeletedKind) OR revoked_at < \(deletionsBefore))
+            """,
+            logger: self.logger
+        )
     }
 }
 

@@ -78,6 +78,69 @@ struct RevocationRepository: Sendable {
         return MassRevocation(count: count)
     }
 
+    /// Revokes every unrevoked session of every account (the operators' kill switch) and records an
+    /// `admin-revoked` event for each account that had one; says how many sessions and accounts.
+    ///
+    /// Set-based like ``revokeAll(accountID:keeping:reason:now:on:)``. Every account's session epoch
+    /// moves first, so that no login under way opens a session after the scan.
+    func revokeEverySession(reason: RevocationReason, now: Date, on connection: PostgresConnection) async throws -> (sessions: Int, accounts: Int) {
+        try await connection.query("UPDATE accounts SET session_epoch = session_epoch + 1", logger: self.logger)
+        try await connection.query(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS latchkey_ended_everywhere (id uuid NOT NULL, account_id uuid NOT NULL) ON COMMIT DELETE ROWS",
+            logger: self.logger
+        )
+        try await connection.query("DELETE FROM latchkey_ended_everywhere", logger: self.logger)
+        try await connection.query(
+            """
+            WITH ended AS (
+                UPDATE sessions SET revoked_at = \(now), revoked_reason = \(reason.rawValue)
+                WHERE revoked_at IS NULL
+                RETURNING id, account_id
+            )
+            INSERT INTO latchkey_ended_everywhere (id, account_id) SELECT id, account_id FROM ended
+            """,
+            logger: self.logger
+        )
+        var counts = (sessions: 0, accounts: 0)
+        let rows = try await connection.query(
+            "SELECT count(*)::int, count(DISTINCT account_id)::int FROM latchkey_ended_everywhere",
+            logger: self.logger
+        )
+        for try await (sessions, accounts) in rows.decode((Int, Int).self) { counts = (sessions, accounts) }
+        guard counts.sessions > 0 else { return counts }
+        try await connection.query(
+            """
+            INSERT INTO security_events (account_id, type, at)
+            SELECT DISTINCT account_id, \(SecurityEventType.adminRevoked.rawValue), \(now) FROM latchkey_ended_everywhere
+            """,
+            logger: self.logger
+        )
+        try await connection.query("SELECT pg_advisory_xact_lock(\(RevocationFeed.sequenceLockKey))", logger: self.logger)
+        try await connection.query(
+            """
+            INSERT INTO revocations (session_id, account_id, revoked_at, reason)
+            SELECT id, account_id, \(now), \(reason.rawValue) FROM latchkey_ended_everywhere
+            """,
+            logger: self.logger
+        )
+        try await connection.query("SELECT pg_notify(\(RevocationFeed.channel), '')", logger: self.logger)
+        return counts
+    }
+
+    /// Appends the account's deletion to the feed (`event: account-deleted`), after the revocations of
+    /// its sessions: every resource service deletes that user's data when it reads it.
+    func recordAccountDeletion(accountID: UUID, now: Date, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(\(RevocationFeed.sequenceLockKey))", logger: self.logger)
+        try await connection.query(
+            """
+            INSERT INTO revocations (kind, session_id, account_id, revoked_at, reason)
+            VALUES (\(RevocationEvent.accountDeletedKind), NULL, \(accountID), \(now), \(RevocationReason.accountDeleted.rawValue))
+            """,
+            logger: self.logger
+        )
+        try await connection.query("SELECT pg_notify(\(RevocationFeed.channel), '')", logger: self.logger)
+    }
+
     private func record(
         _ rows: PostgresRowSequence,
         reason: RevocationReason,
@@ -116,6 +179,10 @@ enum RevocationReason: String, Sendable {
     case revokedAll = "revoked_all"
     case passwordChanged = "password_changed"
     case refreshTokenReuse = "refresh_token_reuse"
+    case sessionLimit = "session_limit"
+    case accountLocked = "account_locked"
+    case adminRevoked = "admin_revoked"
+    case accountDeleted = "account_deleted"
 }
 
 /// What a mass revocation ended: how many sessions. Their ids stay in the database (the revocation

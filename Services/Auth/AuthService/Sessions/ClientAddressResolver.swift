@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import NIOCore
+import ServiceSupport
 
 /// Finds the client's address: the peer, unless the peer is a trusted proxy, in which case the
 /// nearest untrusted address of `X-Forwarded-For` (read from the right, as each proxy appends).
@@ -18,5 +21,17 @@ struct ClientAddressResolver: Sendable {
 
     private func isTrusted(_ address: String) -> Bool {
         self.trustedProxies.contains { $0.contains(address) }
+    }
+}
+
+extension ClientAddressResolver {
+    /// Where a request came from, for its sessions and security events: the client's address and
+    /// its user agent (at most 512 characters).
+    func origin(of request: Request, peer: SocketAddress?, sessionID: UUID? = nil) -> EventOrigin {
+        EventOrigin(
+            sessionID: sessionID,
+            ip: self.clientAddress(peer: peer?.ipAddress, forwardedFor: request.headers[values: .xForwardedFor]),
+            userAgent: request.headers[.userAgent].map { String($0.prefix(512)) }
+        )
     }
 }

@@ -19,36 +19,50 @@ struct LoginService: Sendable {
     let issuer: TokenIssuer
     let csrfTokens: SessionCSRFToken
     let policy: SessionPolicy
+    let events: SecurityEventRepository
+    let cap: SessionCap
     let clock: AuthClock
     let logger: Logger
 
-    func login(email: String, password: String, info: LoginRequestInfo, transport: TokenTransport) async throws -> IssuedTokens {
+    /// Every outcome for a known account is one of its security events: `login`, `login-failed`,
+    /// `login-limited`. A locked account's right password is 403 `account-locked`; a wrong one stays 401.
+    func login(email: String, password: String, origin: EventOrigin, transport: TokenTransport) async throws -> IssuedTokens {
         let now = self.clock.now()
+        let clientAddress = origin.ip ?? "unknown"
         let account: Account?
         do {
             var found: Account?
-            let matches = try await self.throttle.counting(email: email, clientAddress: info.clientAddress, now: now) {
+            let matches = try await self.throttle.counting(email: email, clientAddress: clientAddress, now: now) {
                 found = try await self.accounts.find(email: email)
                 return try await self.hasher.verify(password, against: found?.passwordHash ?? self.dummyHash) && found != nil
             }
             account = matches ? found : nil
         } catch let problem as Problem where problem.type == .rateLimited {
             Self.count("rate_limited")
+            try await self.events.record(.loginLimited, email: email, origin: origin, at: now)
             throw problem
         }
-        guard let account else { throw self.refused(info) }
-        let session = self.newSession(accountID: account.id, info: info, now: now)
+        guard let account else { throw try await self.refused(email: email, origin: origin, now: now) }
+        guard account.lockedAt == nil else {
+            Self.count("locked")
+            throw Problem(.accountLocked, detail: "An operator has locked this account.")
+        }
+        let session = self.newSession(accountID: account.id, origin: origin, now: now)
         // The password was checked against the account as read above; if it has changed since (or
-        // every session was ended), this login is too late.
-        guard try await self.sessions.insert(session, atEpoch: account.sessionEpoch) else { throw self.refused(info) }
+        // every session was ended, or the account was locked or deleted), this login is too late.
+        guard try await self.sessions.insert(session, atEpoch: account.sessionEpoch) else {
+            throw try await self.refused(email: email, origin: origin, now: now)
+        }
         try await self.throttle.clearFailures(email: email)
         Self.count("success")
+        try await self.events.record(.login, accountID: account.id, origin: origin.with(sessionID: session.id), at: now)
         self.logger.info("Session created", metadata: ["user.id": "\(account.id)", "session.id": "\(session.id)"])
+        try await self.cap.trim(accountID: account.id, keeping: session.id, now: now)
         await self.rehashIfNeeded(account, password: password)
         return try await self.issuer.tokens(for: session, transport: transport)
     }
 
-    private func newSession(accountID: UUID, info: LoginRequestInfo, now: Date) -> SessionRecord {
+    private func newSession(accountID: UUID, origin: EventOrigin, now: Date) -> SessionRecord {
         let sessionID = UUID()
         return SessionRecord(
             id: sessionID,
@@ -58,8 +72,8 @@ struct LoginService: Sendable {
             idleExpiresAt: now.addingTimeInterval(self.policy.refreshIdleTTL),
             absoluteExpiresAt: now.addingTimeInterval(self.policy.refreshAbsoluteTTL),
             revokedAt: nil,
-            userAgent: info.userAgent,
-            ip: info.clientAddress,
+            userAgent: origin.userAgent,
+            ip: origin.ip ?? "unknown",
             refreshGeneration: 0,
             generationStartedAt: now,
             csrfHash: self.csrfTokens.hash(for: sessionID)
@@ -79,21 +93,21 @@ struct LoginService: Sendable {
         }
     }
 
-    private func refused(_ info: LoginRequestInfo) -> Problem {
+    /// The 401 of a wrong e-mail or password, after a `login-failed` event for the account (if the
+    /// e-mail has one).
+    private func refused(email: String, origin: EventOrigin, now: Date) async throws -> Problem {
         Self.count("invalid_credentials")
-        self.logger.info("Login refused", metadata: ["client.address": .string(info.clientAddress)])
+        try await self.events.record(.loginFailed, email: email, origin: origin, at: now)
+        self.logger.info("Login refused", metadata: ["client.address": .string(origin.ip ?? "unknown")])
         return Problem(.invalidCredentials, detail: "The e-mail or password is wrong.")
     }
 
-    private static let outcomes = OutcomeCounters(label: "latchkey_logins_total", outcomes: ["success", "invalid_credentials", "rate_limited"])
+    private static let outcomes = OutcomeCounters(
+        label: "latchkey_logins_total",
+        outcomes: ["success", "invalid_credentials", "rate_limited", "locked"]
+    )
 
     private static func count(_ outcome: String) {
         self.outcomes.increment(outcome)
     }
-}
-
-/// What a login records about the device: shown back in the sessions list.
-struct LoginRequestInfo: Sendable {
-    let clientAddress: String
-    let userAgent: String?
 }

@@ -35,15 +35,9 @@ struct SessionController: Sendable {
         validator.require(!body.password.isEmpty, field: "password", "is required")
         validator.length(of: body.password, field: "password", in: 1...1024)
         try validator.validate()
-        let info = LoginRequestInfo(
-            clientAddress: self.addresses.clientAddress(
-                peer: context.remoteAddress?.ipAddress,
-                forwardedFor: request.headers[values: .xForwardedFor]
-            ),
-            userAgent: request.headers[.userAgent].map { String($0.prefix(512)) }
-        )
+        let origin = self.addresses.origin(of: request, peer: context.remoteAddress)
         let transport = TokenResponses.requestedTransport(request)
-        let tokens = try await self.login.login(email: email, password: body.password, info: info, transport: transport)
+        let tokens = try await self.login.login(email: email, password: body.password, origin: origin, transport: transport)
         return try self.responses.session(tokens, transport: transport, status: .created)
     }
 
@@ -63,14 +57,20 @@ struct SessionController: Sendable {
                 throw AccessDenied.csrfFailed
             }
         }
-        _ = try await self.revocation.revoke(sessionID: identity.sessionID, ownedBy: identity.userID, reason: .logout)
+        let origin = self.addresses.origin(of: request, peer: context.remoteAddress, sessionID: identity.sessionID)
+        _ = try await self.revocation.revoke(sessionID: identity.sessionID, ownedBy: identity.userID, reason: .logout, origin: origin)
         return self.responses.noContentClearingCookies()
     }
 
     /// Revokes one of the caller's own sessions: 204, or 404 when it is not one of theirs.
     @Sendable func revokeOne(request: Request, context: ConfirmedRequestContext<ServiceRequestContext>) async throws -> Response {
         guard let id = context.parameters.get("id").flatMap(UUID.init(strict:)),
-            try await self.revocation.revoke(sessionID: id, ownedBy: context.identity.userID, reason: .revokedByUser)
+            try await self.revocation.revoke(
+                sessionID: id,
+                ownedBy: context.identity.userID,
+                reason: .revokedByUser,
+                origin: self.addresses.origin(of: request, peer: context.remoteAddress, sessionID: id)
+            )
         else {
             throw Problem.notFound("No active session of yours has this id.")
         }
@@ -89,7 +89,8 @@ struct SessionController: Sendable {
         _ = try await self.revocation.revokeAll(
             accountID: identity.userID,
             keeping: keepCurrent ? identity.sessionID : nil,
-            reason: .revokedAll
+            reason: .revokedAll,
+            origin: self.addresses.origin(of: request, peer: context.remoteAddress, sessionID: identity.sessionID)
         )
         return keepCurrent ? JSONResponse.noContent() : self.responses.noContentClearingCookies()
     }
@@ -105,8 +106,10 @@ extension SessionController {
                 hasher: core.hasher,
                 dummyHash: core.dummyHash,
                 issuer: core.issuer,
-                csrfTokens: SessionCSRFToken(key: core.keys.csrf),
+                csrfTokens: core.csrfTokens,
                 policy: core.policy,
+                events: core.events,
+                cap: core.sessionCap,
                 clock: core.clock,
                 logger: core.logger
             ),
@@ -114,6 +117,7 @@ extension SessionController {
                 client: core.postgres,
                 revocations: core.revocations,
                 accounts: core.accounts,
+                events: core.events,
                 clock: core.clock,
                 logger: core.logger
             ),

@@ -37,6 +37,13 @@ struct SigningKeyRepository: Sendable {
         )
     }
 
+    func reseal(kid: String, sealedPrivateKey: [UInt8], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE signing_keys SET sealed_private_key = \(ByteBuffer(bytes: sealedPrivateKey)) WHERE kid = \(kid)",
+            logger: self.logger
+        )
+    }
+
     func delete(kid: String, on connection: PostgresConnection) async throws {
         try await connection.query("DELETE FROM signing_keys WHERE kid = \(kid)", logger: self.logger)
     }

@@ -49,6 +49,28 @@ struct SigningKeyRotator: Sendable {
         }
     }
 
+    /// Re-seals with the current secret every key that `AUTH_SECRET_KEY_PREVIOUS` sealed, so that the
+    /// previous secret may be dropped at the next restart; says how many.
+    @discardableResult
+    func resealWithCurrentSecret() async throws -> Int {
+        let repository = SigningKeyRepository(logger: self.logger)
+        let resealed = try await self.client.withTransaction(logger: self.logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: self.logger)
+            var count = 0
+            for row in try await repository.all(on: connection) {
+                let (key, sealedWithPrevious) = try self.sealer.openNoting(row.sealedPrivateKey, kid: row.kid)
+                guard sealedWithPrevious else { continue }
+                try await repository.reseal(kid: row.kid, sealedPrivateKey: try self.sealer.seal(key), on: connection)
+                count += 1
+            }
+            return count
+        }
+        if resealed > 0 {
+            self.logger.info("Signing keys re-sealed with the current secret", metadata: ["keys.count": "\(resealed)"])
+        }
+        return resealed
+    }
+
     private func newKey(now: Date, activatesAt: Date) throws -> SigningKeyRepository.Row {
         let key = SigningKey.generate()
         return SigningKeyRepository.Row(kid: key.kid, sealedPrivateKey: try self.sealer.seal(key), createdAt: now, activatesAt: activatesAt)

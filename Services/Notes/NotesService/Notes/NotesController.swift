@@ -30,13 +30,7 @@ package struct NotesController: Sendable {
     /// One page of the caller's notes, newest first.
     @Sendable func list(request: Request, context: AuthenticatedRequestContext<ServiceRequestContext>) async throws -> Response {
         let query = request.uri.queryParameters
-        var limit = 20
-        if let raw = query.get("limit") {
-            guard let value = Int(raw), (1...100).contains(value) else {
-                throw Problem.validation(field: "limit", "must be a whole number from 1 to 100")
-            }
-            limit = value
-        }
+        let limit = try PageLimit.parse(request)
         var position: Int64?
         if let cursor = query.get("cursor") {
             guard let seq = NotesCursor.decode(cursor) else { throw Problem.validation(field: "cursor", "is not a cursor from this API") }

@@ -3,12 +3,14 @@ import HummingbirdAuth
 import ServiceSupport
 import TokenKit
 
-/// The resource services allowed to call the internal API, checked with HTTP Basic credentials.
+/// Callers of the internal API, checked with HTTP Basic credentials: the resource services
+/// (`INTROSPECTION_CLIENTS`: introspection and the feed) and operators (`ADMIN_CLIENTS`: the admin
+/// API), each set its own, so neither's credentials open the other's endpoints.
 ///
 /// Secrets are kept and compared as SHA-256 digests, in constant time: the comparison takes the
 /// same time whatever the given secret's length and whether the client id exists (an unknown id is
 /// compared against a random digest), so timing tells an attacker neither.
-struct IntrospectionClients: Sendable {
+struct BasicCredentialClients: Sendable {
     private let digests: [String: [UInt8]]
     private let unknownClientDigest: [UInt8]
 
@@ -27,7 +29,7 @@ struct IntrospectionClients: Sendable {
 
     /// The 401 for bad or missing credentials: a problem body only.
     static func unauthorized() -> Problem {
-        Problem(.invalidCredentials, detail: "Internal endpoints need the calling service's Basic credentials.")
+        Problem(.invalidCredentials, detail: "This internal endpoint needs its callers' Basic credentials.")
     }
 
     static func digest(_ secret: String) -> [UInt8] {
