@@ -16,6 +16,14 @@
 #   (written the same way when missing; see that script for its settings).
 # STACK_MODE=native or STACK_MODE=docker forces one. `down`, `logs` and `status` act on the mode
 # the last `up` used (.local/run/mode).
+#
+# Docker: deploy/Dockerfile needs BuildKit (RUN --mount, COPY --chmod), which the classic builder
+# refuses. This script exports DOCKER_BUILDKIT=1 and COMPOSE_DOCKER_CLI_BUILD=1 (docker-compose 1.x
+# then hands the build to the docker CLI, and the CLI uses BuildKit), and before building checks what
+# it can: a docker CLI of version 23 or later builds only through the buildx plugin; 18.09 to 20.10
+# (Debian 12's docker.io) have BuildKit built in; docker-compose 1.x must be 1.25 or later to hand the
+# build over at all (1.29 is what validate-deploy checks the file with); compose v2 builds through
+# buildx.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -65,10 +73,60 @@ find_compose() {
     elif command -v docker-compose >/dev/null 2>&1; then
         COMPOSE=(docker-compose)
     else
-        die "a Docker engine answers but neither 'docker compose' nor 'docker-compose' is installed
-(Debian: apt-get install docker-compose), or run natively with STACK_MODE=native"
+        die "a Docker engine answers but neither 'docker compose' nor 'docker-compose' is installed.
+Install Docker's compose plugin (docker-compose-plugin from Docker's apt repository; Ubuntu:
+docker-compose-v2), or docker-compose 1.29 (Debian 12: apt-get install docker-compose); or run
+natively with STACK_MODE=native"
     fi
     COMPOSE+=(--project-name "$COMPOSE_PROJECT" --file "$repo/docker-compose.yml" --project-directory "$repo")
+}
+
+readonly BUILDX_HELP="Install the buildx plugin: docker-buildx-plugin from Docker's apt repository (where
+docker-ce comes from), docker-buildx on Ubuntu, or a release binary of github.com/docker/buildx as
+~/.docker/cli-plugins/docker-buildx. Or run natively with STACK_MODE=native"
+
+# The major (and minor) number of a version such as 20.10.24 or v0.17.1, or nothing.
+version_major() { sed -n -E 's/^v?([0-9]+)\..*/\1/p' <<<"$1"; }
+version_minor() { sed -n -E 's/^v?[0-9]+\.([0-9]+).*/\1/p' <<<"$1"; }
+
+# BuildKit for deploy/Dockerfile (see the header): says which builder will run, or stops with what to
+# install when the build would certainly fail. Versions it cannot read are let through.
+check_buildkit() {
+    local buildx client client_major compose_version compose_v1=0 minor
+    export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+    buildx=$(docker buildx version 2>/dev/null | awk 'NR == 1 { print $2 }') || buildx=""
+    client=$(docker version --format '{{.Client.Version}}' 2>/dev/null) || client=""
+    client_major=$(version_major "$client")
+    if [ "${COMPOSE[0]}" = docker-compose ]; then
+        compose_version=$(docker-compose version --short 2>/dev/null) || compose_version=""
+        if [ "$(version_major "$compose_version")" = 1 ]; then
+            compose_v1=1
+            minor=$(version_minor "$compose_version")
+            if [ -n "$minor" ] && [ "$minor" -lt 25 ]; then
+                die "docker-compose $compose_version builds with its own classic builder, which cannot build
+deploy/Dockerfile (it needs BuildKit). Install Docker's compose plugin (docker compose) or
+docker-compose 1.29, or run natively with STACK_MODE=native"
+            elif [ -n "$minor" ] && [ "$minor" -lt 29 ]; then
+                say "warning: docker-compose $compose_version is older than 1.29, the version docker-compose.yml is checked with"
+            fi
+        fi
+    fi
+    if [ -n "$buildx" ]; then
+        say "BuildKit: docker buildx $buildx"
+        minor=$(version_minor "$buildx")
+        if [ "$compose_v1" = 0 ] && [ "$(version_major "$buildx")" = 0 ] && [ -n "$minor" ] && [ "$minor" -lt 17 ]; then
+            say "warning: recent compose releases refuse buildx older than 0.17 ('compose build requires buildx 0.17 or later'). If yours does: $BUILDX_HELP"
+        fi
+    elif [ "$compose_v1" = 0 ]; then
+        say "warning: no buildx plugin; compose v2 builds through it, and recent releases stop without it. If the build fails: $BUILDX_HELP"
+    elif [ -n "$client_major" ] && [ "$client_major" -ge 23 ]; then
+        # docker-compose 1.x runs `docker build`, which from CLI 23 on builds with BuildKit only through buildx:
+        # "BuildKit is enabled but the buildx component is missing or broken".
+        die "the docker CLI $client has no buildx plugin, and without it cannot build with BuildKit, which
+deploy/Dockerfile needs. $BUILDX_HELP"
+    elif [ -n "$client_major" ]; then
+        say "BuildKit: built into the docker CLI $client (DOCKER_BUILDKIT=1)"
+    fi
 }
 
 # Writes .env with fresh secrets when there is none (a copy of .env.example, filled in).
@@ -97,6 +155,7 @@ gateway_port() {
 
 docker_up() {
     find_compose
+    check_buildkit
     ensure_dotenv
     mkdir -p "$(dirname "$MODE_FILE")"
     echo docker >"$MODE_FILE"
@@ -121,6 +180,7 @@ EOF
 
 docker_cmd() {
     find_compose
+    export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
     case $1 in
         down) "${COMPOSE[@]}" down && rm -f "$MODE_FILE" ;;
         logs) exec "${COMPOSE[@]}" logs --follow --tail 50 ;;

@@ -173,6 +173,51 @@ for folder in $folders; do
 done
 ok "deploy/Dockerfile: copies every target folder of Package.swift ($(echo "$folders" | tr '\n' ' '))"
 
+# The build context as each ignore file makes it: deploy/Dockerfile.dockerignore (what BuildKit reads
+# for deploy/Dockerfile) and the root .dockerignore (what builders without Dockerfile-specific ignore
+# files read). Each must let in what the Dockerfile's COPY lines name, and keep out build output, .git,
+# secrets, the native stack's data and test leftovers. The matcher is docker-py's (the library
+# docker-compose 1.x builds with), run by docker-compose's own Python.
+[ -f .dockerignore ] || fail ".dockerignore is missing (it keeps .build* out of a build context of the repository root)"
+compose_python=$(sed -n '1s/^#![[:space:]]*//p' "$(command -v docker-compose)" | cut -d ' ' -f 1)
+if [ -n "$compose_python" ] && "$compose_python" -c 'import docker.utils.build' 2>/dev/null; then
+    "$compose_python" - "$repo" <<'EOF' || fail "a build context lets in what it must keep out, or keeps out what deploy/Dockerfile copies"
+import fnmatch, os, re, sys
+from docker.utils.build import exclude_paths
+
+root = sys.argv[1]
+dockerfile = "deploy/Dockerfile"
+sources = []
+for line in open(os.path.join(root, dockerfile)):
+    words = line.split()
+    if not words or words[0] != "COPY" or any(word.startswith("--from=") for word in words):
+        continue
+    sources += [word for word in words[1:-1] if not word.startswith("--")]
+forbidden_top = re.compile(r"^(\.build.*|\.git|\.local|\.env|\.env\.local|test-artifacts|\.schemathesis|\.hypothesis)$")
+forbidden_part = re.compile(r"^(\.build.*|\.swiftpm|__pycache__|\.pytest_cache|\.venv|node_modules)$")
+problems = []
+for ignore_file in ("deploy/Dockerfile.dockerignore", ".dockerignore"):
+    with open(os.path.join(root, ignore_file)) as handle:
+        patterns = [line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")]
+    context = exclude_paths(root, patterns, dockerfile=dockerfile)
+    for path in sorted(context):
+        parts = path.split("/")
+        if forbidden_top.match(parts[0]) or any(forbidden_part.match(part) for part in parts) or path.endswith(".pem"):
+            problems.append(f"{ignore_file}: lets {path} into the build context")
+            break
+    for source in sources:
+        if not any(fnmatch.fnmatch(path, source) or path.startswith(source.rstrip("/") + "/") for path in context):
+            problems.append(f"{ignore_file}: keeps out {source}, which {dockerfile} copies")
+    print(f"  {ignore_file}: {len(context)} files in the context")
+for problem in problems:
+    print(problem, file=sys.stderr)
+sys.exit(1 if problems else 0)
+EOF
+    ok "build contexts: deploy/Dockerfile.dockerignore and .dockerignore keep out .build*, .git, .env, .local and test leftovers, and let in what deploy/Dockerfile copies"
+else
+    echo "docker-py (docker-compose's library) is not importable: the build-context check is skipped"
+fi
+
 # ---------------------------------------------------------------------------------------------
 section "gateway (nginx)"
 # ---------------------------------------------------------------------------------------------
