@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -83,6 +84,7 @@ let package = Package(
                 .byName(name: "TokenKitHummingbird"),
                 .byName(name: "TokenKitClients"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +116,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "AuthServer",
-            dependencies: [.byName(name: "AuthService"), .byName(name: "ServiceSupport"), .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                .byName(name: "AuthService"),
+                .byName(name: "ServiceSupport"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Services/Auth/AuthServer",
             swiftSettings: swiftSettings
         ),

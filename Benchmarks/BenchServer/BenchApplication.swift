@@ -33,7 +33,7 @@ func buildBenchApplication(
     logger: Logger,
     registry: PrometheusCollectorRegistry
 ) throws -> some ApplicationProtocol {
-    let foundation = try ResourceServiceFoundation(settings: settings, logger: logger)
+    let foundation = try ResourceServiceFoundation(settings: settings, logger: logger, eraseAccountData: NoteRepository.eraseOwner)
     let router = foundation.makeRouter(registry: registry)
     let controller = NotesController(notes: NoteRepository(client: foundation.postgres, logger: logger))
     let cookieNames = TokenCookieNames(secure: settings.common.cookieSecure)

@@ -46,7 +46,8 @@ struct OpenAPIRouteTests {
     func notes() async throws {
         let foundation = try ResourceServiceFoundation(
             settings: try ResourceServiceSettings(environment: Self.environment, defaultPort: 8082, defaultServiceName: "notes"),
-            logger: Self.logger
+            logger: Self.logger,
+            eraseAccountData: NoteRepository.eraseOwner
         )
         let router = foundation.makeRouter(registry: PrometheusCollectorRegistry())
         NotesController(notes: NoteRepository(client: foundation.postgres, logger: Self.logger))
@@ -59,7 +60,8 @@ struct OpenAPIRouteTests {
     func profile() async throws {
         let foundation = try ResourceServiceFoundation(
             settings: try ResourceServiceSettings(environment: Self.environment, defaultPort: 8083, defaultServiceName: "profile"),
-            logger: Self.logger
+            logger: Self.logger,
+            eraseAccountData: { _, _ in }
         )
         let router = foundation.makeRouter(registry: PrometheusCollectorRegistry())
         ProfileController(profiles: ProfileRepository(client: foundation.postgres, logger: Self.logger))

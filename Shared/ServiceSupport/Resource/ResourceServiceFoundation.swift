@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -29,9 +30,17 @@ public struct ResourceServiceFoundation: Sendable {
     public let revokedSessions: RevokedSessions
     /// Keeps ``revokedSessions`` current.
     public let revocationFeed: RevocationFeedClient
+    /// Deletes a deleted account's data when the feed says so.
+    public let erasure: AccountErasure
     public let logger: Logger
 
-    public init(settings: ResourceServiceSettings, logger: Logger) throws {
+    /// - Parameter eraseAccountData: deletes every row of a user, in the given transaction, when
+    ///   `auth` deletes the account (see ``AccountErasure``).
+    public init(
+        settings: ResourceServiceSettings,
+        logger: Logger,
+        eraseAccountData: @escaping @Sendable (UUID, PostgresConnection) async throws -> Void
+    ) throws {
         self.settings = settings
         self.logger = logger
         self.postgres = PostgresClient(
@@ -61,13 +70,16 @@ public struct ResourceServiceFoundation: Sendable {
             cache: verifiedTokens
         )
         self.revokedSessions = RevokedSessions()
+        let erasure = AccountErasure(client: self.postgres, logger: logger, eraseData: eraseAccountData)
+        self.erasure = erasure
         self.revocationFeed = RevocationFeedClient(
             authURL: settings.authURL,
             clientID: settings.introspectionClientID,
             clientSecret: settings.introspectionClientSecret,
             httpClient: self.httpClient,
             revoked: self.revokedSessions,
-            logger: logger
+            logger: logger,
+            onAccountDeleted: { erasure.accountDeleted($0, at: $1) }
         )
         self.authenticator = AccessTokenAuthenticator(
             verifier: verifier,
@@ -85,9 +97,9 @@ public struct ResourceServiceFoundation: Sendable {
     }
 
     /// The long-running parts: the database pool and its health probe, the JWKS refresher, the
-    /// revocation feed and the HTTP client's shutdown.
+    /// revocation feed, the erasure of deleted accounts' data and the HTTP client's shutdown.
     public var services: [any Service] {
-        [self.postgres, self.databaseHealth, self.keys, self.revocationFeed, HTTPClientLifecycle(client: self.httpClient)]
+        [self.postgres, self.databaseHealth, self.keys, self.revocationFeed, self.erasure, HTTPClientLifecycle(client: self.httpClient)]
     }
 
     /// A router with problem responses, request metrics, the database gate (503 at once while the

@@ -8,7 +8,8 @@ import ServiceLifecycle
 import Synchronization
 import TokenKit
 
-/// Subscribes a resource service to `auth`'s revocation feed and fills ``RevokedSessions``.
+/// Subscribes a resource service to `auth`'s revocation feed, fills ``RevokedSessions``, and hands
+/// every account deletion to the service (which deletes that user's data).
 ///
 /// Connects at start with `after=0`, reads the replay, and treats the first heartbeat as the end
 /// of the replay (``hasReplayed``, which `/readyz` waits for). Then applies events as they come.
@@ -36,6 +37,7 @@ public final class RevocationFeedClient: Service, Sendable {
     private let authorization: String
     private let httpClient: HTTPClient
     private let revoked: RevokedSessions
+    private let onAccountDeleted: @Sendable (UUID, Date) -> Void
     private let heartbeatTimeout: Duration
     private let logger: Logger
     private let state = Mutex(State())
@@ -52,6 +54,9 @@ public final class RevocationFeedClient: Service, Sendable {
     ///   - clientSecret: its secret.
     ///   - revoked: the set to fill.
     ///   - heartbeatTimeout: reconnect when nothing arrives for this long (the feed beats every 2 s).
+    ///   - onAccountDeleted: called with the account id and time of every `account-deleted` event, on
+    ///     the client's event loop (queue the work; do not wait). The replay repeats deletions up to 30
+    ///     days old, so the handler must be idempotent.
     public init(
         authURL: String,
         clientID: String,
@@ -59,12 +64,14 @@ public final class RevocationFeedClient: Service, Sendable {
         httpClient: HTTPClient,
         revoked: RevokedSessions,
         heartbeatTimeout: Duration = .seconds(10),
-        logger: Logger
+        logger: Logger,
+        onAccountDeleted: @escaping @Sendable (UUID, Date) -> Void = { _, _ in }
     ) {
         self.url = authURL.trimmingSuffix("/") + "/internal/v1/revocations"
         self.authorization = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
         self.httpClient = httpClient
         self.revoked = revoked
+        self.onAccountDeleted = onAccountDeleted
         self.heartbeatTimeout = heartbeatTimeout
         self.logger = logger
     }
@@ -190,6 +197,18 @@ public final class RevocationFeedClient: Service, Sendable {
             self.events.increment()
             self.lastSeq.record(Double(lastSeq))
             self.lag.record(max(0, Date().timeIntervalSince(notice.revokedAt)))
+        case "account-deleted":
+            guard let notice = try? JSONDecoder().decode(AccountDeletedNotice.self, from: Data(event.data.utf8)) else {
+                self.logger.warning("Revocation feed sent an unreadable event")
+                return
+            }
+            self.onAccountDeleted(notice.sub, notice.deletedAt)
+            let lastSeq = self.state.withLock { state in
+                state.lastSeq = max(state.lastSeq, notice.seq)
+                return state.lastSeq
+            }
+            self.events.increment()
+            self.lastSeq.record(Double(lastSeq))
         case "heartbeat":
             let first = self.state.withLock { state in
                 defer { state.replayed = true }

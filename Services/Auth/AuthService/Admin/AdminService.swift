@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceSupport
 
 /// What an operator may do to accounts and sessions, for the admin API and for `auth admin`: find
 /// an account, end its sessions, lock and unlock it, and end every session of every account.
@@ -93,5 +94,36 @@ extension AdminService {
             clock: core.clock,
             logger: core.logger
         )
+    }
+}
+
+extension AdminService {
+    /// An admin service on a database pool of its own, for `auth admin`: applies the migrations (as a
+    /// start of `auth` would), runs `body`, and closes the pool. Revocations reach the running auth
+    /// replicas through the database (`NOTIFY`), and from them every resource service.
+    public static func withDatabase<Value: Sendable>(
+        settings: AuthSettings,
+        logger: Logger,
+        _ body: (AdminService) async throws -> Value
+    ) async throws -> Value {
+        let client = PostgresClient(
+            configuration: try settings.common.databaseURL.clientConfiguration(maximumConnections: 2),
+            backgroundLogger: logger.cappedForDatabase
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            try await MigrationRunner(migrations: AuthMigrations.all, lockKey: AuthMigrations.lockKey).migrate(client: client, logger: logger)
+            let admin = AdminService(
+                client: client,
+                accounts: AccountRepository(client: client, logger: logger),
+                sessions: SessionRepository(client: client, logger: logger),
+                revocations: RevocationRepository(logger: logger),
+                events: SecurityEventRepository(client: client, logger: logger),
+                clock: .system,
+                logger: logger
+            )
+            return try await body(admin)
+        }
     }
 }

@@ -11,7 +11,7 @@ public func buildApplication(
     logger: Logger,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) throws -> some ApplicationProtocol {
-    let foundation = try ResourceServiceFoundation(settings: settings, logger: logger)
+    let foundation = try ResourceServiceFoundation(settings: settings, logger: logger, eraseAccountData: NoteRepository.eraseOwner)
     let notes = NoteRepository(client: foundation.postgres, logger: logger)
     return foundation.makeApplication(registry: registry, migrations: NotesMigrations.all, lockKey: NotesMigrations.lockKey) { reads, writes in
         NotesController(notes: notes).addRoutes(reads: reads, writes: writes)

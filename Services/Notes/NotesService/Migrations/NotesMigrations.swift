@@ -24,6 +24,11 @@ package enum NotesMigrations {
                 """,
                 "CREATE INDEX notes_by_owner_newest_first ON notes (owner_id, seq DESC)",
             ]
-        )
+        ),
+        DatabaseMigration(
+            version: 2,
+            name: "deleted accounts' tombstones",
+            statements: [AccountErasure.tombstoneTable]
+        ),
     ]
 }

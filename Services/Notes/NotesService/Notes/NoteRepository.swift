@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceSupport
 
 /// Notes in the notes database. Every query is scoped to one owner: another user's note is never read.
 package struct NoteRepository: Sendable {
@@ -14,18 +15,27 @@ package struct NoteRepository: Sendable {
 
     private static let selectColumns = "SELECT seq, id, owner_id, title, body, created_at, updated_at, version FROM notes"
 
+    /// Inserts a note, unless its owner's account was deleted (then `session-ended`: see ``AccountErasure``).
     func create(ownerID: UUID, title: String, body: String, now: Date) async throws -> Note {
         let id = UUID()
-        let rows = try await self.client.query(
-            """
-            INSERT INTO notes (id, owner_id, title, body, created_at, updated_at, version)
-            VALUES (\(id), \(ownerID), \(title), \(body), \(now), \(now), 1)
-            RETURNING seq, id, owner_id, title, body, created_at, updated_at, version
-            """,
-            logger: self.logger
-        )
-        guard let note = try await Self.all(rows).first else { throw NoteRepositoryError.insertReturnedNothing }
-        return note
+        return try await self.client.withTransaction(logger: self.logger) { connection in
+            try await AccountErasure.admit(ownerID, on: connection, logger: self.logger)
+            let rows = try await connection.query(
+                """
+                INSERT INTO notes (id, owner_id, title, body, created_at, updated_at, version)
+                VALUES (\(id), \(ownerID), \(title), \(body), \(now), \(now), 1)
+                RETURNING seq, id, owner_id, title, body, created_at, updated_at, version
+                """,
+                logger: self.logger
+            )
+            guard let note = try await Self.all(rows).first else { throw NoteRepositoryError.insertReturnedNothing }
+            return note
+        }
+    }
+
+    /// Deletes every note of a deleted account, in ``AccountErasure``'s transaction.
+    @Sendable package static func eraseOwner(_ ownerID: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("DELETE FROM notes WHERE owner_id = \(ownerID)", logger: Logger(label: "notes.erasure"))
     }
 
     func find(id: UUID, ownerID: UUID) async throws -> Note? {

@@ -11,7 +11,7 @@ public func buildApplication(
     logger: Logger,
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
 ) throws -> some ApplicationProtocol {
-    let foundation = try ResourceServiceFoundation(settings: settings, logger: logger)
+    let foundation = try ResourceServiceFoundation(settings: settings, logger: logger, eraseAccountData: ProfileRepository.eraseUser)
     let profiles = ProfileRepository(client: foundation.postgres, logger: logger)
     return foundation.makeApplication(registry: registry, migrations: ProfileMigrations.all, lockKey: ProfileMigrations.lockKey) { reads, writes in
         ProfileController(profiles: profiles).addRoutes(reads: reads, writes: writes)

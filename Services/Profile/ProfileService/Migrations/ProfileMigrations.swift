@@ -19,6 +19,11 @@ enum ProfileMigrations {
                 )
                 """
             ]
-        )
+        ),
+        DatabaseMigration(
+            version: 2,
+            name: "deleted accounts' tombstones",
+            statements: [AccountErasure.tombstoneTable]
+        ),
     ]
 }
