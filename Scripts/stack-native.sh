@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The Latchkey stack without Docker: PostgreSQL 15, the three services (release builds by default) and nginx
-# as the gateway, all on 127.0.0.1 and all state under .local/ (git-ignored).
+# The Latchkey stack without Docker: PostgreSQL 15, the three services (release builds by default), nginx
+# as the gateway and, when installed, Prometheus with the alert rules of deploy/monitoring/, all on
+# 127.0.0.1 and all state under .local/ (git-ignored).
 #
 #   Scripts/stack-native.sh up|down|logs|status        (normally through Scripts/stack.sh / make)
 #   Scripts/stack-native.sh render-gateway DIR         (the gateway config only; validate-deploy)
@@ -8,13 +9,20 @@
 #   .env                     settings and secrets, the same file (and names) docker compose reads:
 #                            written once from .env.example with fresh secrets (0600); edit to override
 #   .local/postgres/         the cluster (data/ survives `down`; initdb only when missing)
-#   .local/run/NAME.pid      postgres, auth, notes, profile, gateway
+#   .local/run/NAME.pid      postgres, auth, notes, profile, gateway, prometheus
 #   .local/logs/NAME.log     their logs (make logs)
 #   .local/gateway/          the rendered nginx config and nginx's temp folders
+#   .local/prometheus/       the rendered Prometheus config (deploy/monitoring/render-config.sh) and,
+#                            in data/, its samples (kept by `down`)
 #
 # Environment (all optional; STACK_* also read from .env, the environment wins):
 #   STACK_PG_PORT (5433), STACK_GATEWAY_PORT (.env's GATEWAY_PORT, else 8080), STACK_AUTH_PORT (8081),
-#   STACK_NOTES_PORT (8082), STACK_PROFILE_PORT (8083)
+#   STACK_NOTES_PORT (8082), STACK_PROFILE_PORT (8083), STACK_PROMETHEUS_PORT (.env's PROMETHEUS_PORT,
+#   else 9090)
+#   STACK_PROMETHEUS        auto (default): start Prometheus when the `prometheus` binary is installed
+#                           (Debian: apt-get install prometheus; PROMETHEUS=/path picks another); 0: never.
+#                           Its port taken by another program (Debian's own prometheus service listens
+#                           on 9090) is a warning, and the rest of the stack runs without it.
 #   STACK_SCRATCH_PATH      swift build folder (default .build): keep release artifacts apart,
 #                           e.g. STACK_SCRATCH_PATH=.build-release
 #   SWIFT_RELEASE_FLAGS     extra flags for `swift build -c release`
@@ -26,7 +34,8 @@
 #                           auth keeps its lifetime: make down first.
 #   STACK_SIGNUPS_PER_CLIENT        overrides SIGNUPS_PER_CLIENT of .env the same way (browser tests)
 #   STACK_READY_TIMEOUT     seconds to wait for readiness (120); STACK_STOP_TIMEOUT (20)
-#   SWIFT, PG_BIN, NGINX    the swift driver, PostgreSQL's bin folder, the nginx binary
+#   SWIFT, PG_BIN, NGINX, PROMETHEUS   the swift driver, PostgreSQL's bin folder, the nginx and
+#                           prometheus binaries
 #
 # Of .env, the native stack uses the secrets (not POSTGRES_PASSWORD: its superuser is reached over
 # the cluster's own socket) and GATEWAY_PORT, and passes the README's service settings it finds there
@@ -35,7 +44,8 @@
 # version kept its settings in .local/stack.env: when there is no .env yet, its values are carried over.
 #
 # Missing tools (nginx, PostgreSQL 15, envsubst, curl) are installed with apt when running as root;
-# otherwise the script prints what to install and exits 1. Shared helpers: Scripts/lib/.
+# otherwise the script prints what to install and exits 1. Prometheus is optional and never installed
+# here: without it `up` says how to add it. Shared helpers: Scripts/lib/.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -44,6 +54,7 @@ readonly LOCAL_DIR="$repo/.local"
 readonly RUN_DIR="$LOCAL_DIR/run"
 readonly LOG_DIR="$LOCAL_DIR/logs"
 readonly GATEWAY_DIR="$LOCAL_DIR/gateway"
+readonly PROMETHEUS_DIR="$LOCAL_DIR/prometheus"
 readonly PG_DIR="$LOCAL_DIR/postgres"
 readonly PG_DATA="$PG_DIR/data"
 readonly STACK_ENV="$repo/.env"
@@ -94,6 +105,7 @@ load_ports() {
     AUTH_PORT=$(port_setting STACK_AUTH_PORT 8081)
     NOTES_PORT=$(port_setting STACK_NOTES_PORT 8082)
     PROFILE_PORT=$(port_setting STACK_PROFILE_PORT 8083)
+    PROMETHEUS_PORT=$(port_setting STACK_PROMETHEUS_PORT "$(setting PROMETHEUS_PORT 9090)")
 }
 
 service_port() {
@@ -103,6 +115,7 @@ service_port() {
         profile) echo "$PROFILE_PORT" ;;
         gateway) echo "$GATEWAY_PORT" ;;
         postgres) echo "$PG_PORT" ;;
+        prometheus) echo "$PROMETHEUS_PORT" ;;
     esac
 }
 
@@ -201,11 +214,13 @@ live_pid() {
     [ -f "$RUN_DIR/$name.pid" ] || return 1
     pid=$(head -n 1 "$RUN_DIR/$name.pid" 2>/dev/null || true)
     proc_alive "$pid" "$(expected_comm "$name")" || return 1
-    if [ "$name" = gateway ]; then
-        # nginx's master shows its command line: it must be our config, not some other nginx.
-        local cmdline
+    if [ "$name" = gateway ] || [ "$name" = prometheus ]; then
+        # Its command line must name our config, not some other nginx or Prometheus (Debian runs
+        # its own prometheus service).
+        local cmdline config="$GATEWAY_DIR/nginx.conf"
+        [ "$name" = gateway ] || config="$PROMETHEUS_DIR/prometheus.yml"
         cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
-        [[ "$cmdline" == *"$GATEWAY_DIR/nginx.conf"* ]] || return 1
+        [[ "$cmdline" == *"$config"* ]] || return 1
     fi
     echo "$pid"
 }
@@ -554,6 +569,80 @@ stop_gateway() {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Prometheus (optional): deploy/monitoring's config with 127.0.0.1 targets, the alert rules loaded
+# ---------------------------------------------------------------------------------------------
+
+# Prints the prometheus binary: $PROMETHEUS when set, else from PATH. Fails when STACK_PROMETHEUS=0.
+find_prometheus() {
+    case ${STACK_PROMETHEUS:-auto} in
+        0) return 1 ;;
+        auto) ;;
+        *) die "STACK_PROMETHEUS must be auto or 0, not '$STACK_PROMETHEUS'" ;;
+    esac
+    if [ -n "${PROMETHEUS:-}" ]; then
+        [ -x "$PROMETHEUS" ] && { echo "$PROMETHEUS"; return 0; }
+        return 1
+    fi
+    command -v prometheus 2>/dev/null && return 0
+    return 1
+}
+
+start_prometheus() {
+    local bin pid staging
+    if ! bin=$(find_prometheus); then
+        if [ "${STACK_PROMETHEUS:-auto}" = 0 ]; then
+            say "prometheus: skipped (STACK_PROMETHEUS=0)"
+        else
+            say "prometheus: not installed, so no metrics are collected and no alerts evaluated. To add it:
+  sudo apt-get update && sudo apt-get install -y --no-install-recommends prometheus
+then make up again (Debian also starts its own prometheus service on port 9090: stop it with
+systemctl disable --now prometheus, or set STACK_PROMETHEUS_PORT)"
+        fi
+        return 0
+    fi
+    mkdir -p "$PROMETHEUS_DIR/data"
+    staging=$(mktemp "$PROMETHEUS_DIR/.prometheus.yml.XXXXXX")
+    "$repo/deploy/monitoring/render-config.sh" "$staging" "127.0.0.1:$AUTH_PORT" "127.0.0.1:$NOTES_PORT" \
+        "127.0.0.1:$PROFILE_PORT" "127.0.0.1:$PROMETHEUS_PORT" || { rm -f "$staging"; die "prometheus: rendering its config failed"; }
+    if pid=$(live_pid prometheus); then
+        mv -f "$staging" "$PROMETHEUS_DIR/prometheus.yml"
+        # SIGHUP re-reads the config and the rule files; a config it rejects leaves the old one running.
+        say "prometheus: already running (pid $pid); reloading its config and rules"
+        kill -HUP "$pid"
+        return 0
+    fi
+    mv -f "$staging" "$PROMETHEUS_DIR/prometheus.yml"
+    rm -f "$RUN_DIR/prometheus.pid"
+    if port_in_use "$PROMETHEUS_PORT"; then
+        log "prometheus: warning: port $PROMETHEUS_PORT is taken by another program (Debian's own prometheus service?); not starting it. Stop that one (systemctl disable --now prometheus) or set STACK_PROMETHEUS_PORT"
+        return 0
+    fi
+    say "prometheus: starting on 127.0.0.1:$PROMETHEUS_PORT ($bin)"
+    printf '\n==== %s: starting %s ====\n' "$(date -u '+%Y-%m-%dT%H:%M:%SZ')" "$bin" >>"$LOG_DIR/prometheus.log"
+    (cd "$PROMETHEUS_DIR" && exec setsid "$bin" --config.file="$PROMETHEUS_DIR/prometheus.yml" \
+        --storage.tsdb.path="$PROMETHEUS_DIR/data" --storage.tsdb.retention.time=15d \
+        --web.listen-address="127.0.0.1:$PROMETHEUS_PORT") </dev/null >>"$LOG_DIR/prometheus.log" 2>&1 &
+    pid=$!
+    echo "$pid" >"$RUN_DIR/prometheus.pid"
+    sleep 0.3
+    if ! live_pid prometheus >/dev/null; then
+        log_tail prometheus
+        rm -f "$RUN_DIR/prometheus.pid"
+        die "prometheus exited right after starting (log: $LOG_DIR/prometheus.log)"
+    fi
+    wait_ready prometheus "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"
+}
+
+stop_prometheus() {
+    local pid
+    if pid=$(live_pid prometheus); then
+        say "prometheus: stopping (pid $pid)"
+        stop_pid prometheus "$pid" TERM
+    fi
+    rm -f "$RUN_DIR/prometheus.pid"
+}
+
+# ---------------------------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------------------------
 
@@ -582,6 +671,11 @@ cmd_up() {
     wait_ready profile "http://127.0.0.1:$PROFILE_PORT/readyz"
     start_gateway
     wait_ready gateway "http://127.0.0.1:$GATEWAY_PORT/.well-known/jwks.json"
+    start_prometheus
+    local monitoring="not running (make up says why)"
+    if live_pid prometheus >/dev/null; then
+        monitoring="http://127.0.0.1:$PROMETHEUS_PORT   (alerts: /alerts, targets: /targets; deploy/README.md#monitoring)"
+    fi
     cat <<EOF
 
 Latchkey is up (native stack, $CONFIGURATION build from $BIN_DIR).
@@ -591,8 +685,9 @@ Latchkey is up (native stack, $CONFIGURATION build from $BIN_DIR).
   notes      http://127.0.0.1:$NOTES_PORT
   profile    http://127.0.0.1:$PROFILE_PORT
   postgres   127.0.0.1:$PG_PORT, databases auth, notes, profile (data in .local/postgres, kept by make down)
+  prometheus $monitoring
   settings   .env (secrets, shared with docker compose; edit to override, then make down && make up)
-  logs       .local/logs/{postgres,auth,notes,profile,gateway}.log   (make logs follows them)
+  logs       .local/logs/{postgres,auth,notes,profile,gateway,prometheus}.log   (make logs follows them)
   status     make status
   stop       make down
 EOF
@@ -601,8 +696,9 @@ EOF
 cmd_down() {
     load_stack_env
     load_ports
-    # The gateway and the resource services first (together), then auth, then the database.
+    # The gateway, Prometheus and the resource services first (together), then auth, then the database.
     stop_gateway &
+    stop_prometheus &
     stop_service notes &
     stop_service profile &
     wait
@@ -626,10 +722,10 @@ cmd_status() {
     load_stack_env
     load_ports
     local name pid url state
-    printf '%-9s %-8s %-8s %s\n' NAME STATE PID URL
+    printf '%-10s %-8s %-8s %s\n' NAME STATE PID URL
     if pid=$(postgres_pid); then state=running; else state=stopped pid=-; fi
-    printf '%-9s %-8s %-8s %s\n' postgres "$state" "$pid" "127.0.0.1:$PG_PORT"
-    for name in "${SERVICES[@]}" gateway; do
+    printf '%-10s %-8s %-8s %s\n' postgres "$state" "$pid" "127.0.0.1:$PG_PORT"
+    for name in "${SERVICES[@]}" gateway prometheus; do
         if [ "$name" = gateway ]; then
             url="http://localhost:$GATEWAY_PORT"
         else
@@ -639,11 +735,14 @@ cmd_status() {
             state=running
             local probe="$url/readyz"
             [ "$name" != gateway ] || probe="$url/.well-known/jwks.json"
+            [ "$name" != prometheus ] || probe="$url/-/ready"
             http_ok "$probe" && state=ready
+        elif [ "$name" = prometheus ] && ! find_prometheus >/dev/null; then
+            state=absent pid=- url="(apt-get install prometheus, then make up)"
         else
             state=stopped pid=-
         fi
-        printf '%-9s %-8s %-8s %s\n' "$name" "$state" "$pid" "$url"
+        printf '%-10s %-8s %-8s %s\n' "$name" "$state" "$pid" "$url"
     done
     echo "logs: $LOG_DIR"
 }
