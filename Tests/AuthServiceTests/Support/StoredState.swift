@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import PostgresNIO
 import TestSupport
+import Testing
 
 /// What the service stored, read straight from its tables.
 enum StoredState {
@@ -81,6 +82,36 @@ enum StoredState {
                 keys.append(Key(kid: kid, sealed: Array(buffer: sealed)))
             }
             return keys
+        }
+    }
+}
+
+extension StoredState {
+    /// How many rows of each auth table still name the account (by id, or by e-mail where a table
+    /// keeps the e-mail), for the deletion tests: "nothing of the user is left".
+    static func traces(accountID: String, email: String, databaseURL: String? = nil) async throws -> [String: Int] {
+        let id = try #require(UUID(uuidString: accountID))
+        return try await TestDatabase.withConnection(to: databaseURL ?? TestEnvironment.databaseURL()) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM accounts WHERE id = \(id) OR email = \(email)),
+                       (SELECT count(*) FROM sessions WHERE account_id = \(id)),
+                       (SELECT count(*) FROM security_events WHERE account_id = \(id)),
+                       (SELECT count(*) FROM login_failures WHERE email = \(email)),
+                       (SELECT count(*) FROM revocations WHERE account_id = \(id) AND kind = 'revoked'),
+                       (SELECT count(*) FROM revocations WHERE account_id = \(id) AND kind = 'account-deleted')
+                """,
+                logger: TestApp.logger
+            )
+            for try await (accounts, sessions, events, failures, revocations, deletions) in rows.decode(
+                (Int64, Int64, Int64, Int64, Int64, Int64).self
+            ) {
+                return [
+                    "accounts": Int(accounts), "sessions": Int(sessions), "security_events": Int(events),
+                    "login_failures": Int(failures), "revocations": Int(revocations), "account_deletions": Int(deletions),
+                ]
+            }
+            return [:]
         }
     }
 }

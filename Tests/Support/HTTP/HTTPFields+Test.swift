@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
@@ -7,6 +8,13 @@ extension HTTPFields {
     package static func bearer(_ token: String) -> HTTPFields {
         var headers = HTTPFields()
         headers[.authorization] = "Bearer \(token)"
+        return headers
+    }
+
+    /// `Authorization: Basic <id:secret>`.
+    package static func basic(_ id: String, _ secret: String) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.authorization] = "Basic " + Data("\(id):\(secret)".utf8).base64EncodedString()
         return headers
     }
 

@@ -7,6 +7,7 @@ package enum ProblemKind: String, Sendable, CaseIterable {
     case invalidCredentials = "invalid-credentials"
     case refreshTokenInvalid = "refresh-token-invalid"
     case csrfFailed = "csrf-failed"
+    case accountLocked = "account-locked"
     case validationFailed = "validation-failed"
     case notFound = "not-found"
     case methodNotAllowed = "method-not-allowed"
@@ -26,7 +27,7 @@ package enum ProblemKind: String, Sendable, CaseIterable {
     package var status: Int {
         switch self {
         case .tokenMissing, .tokenExpired, .tokenInvalid, .sessionEnded, .invalidCredentials, .refreshTokenInvalid: 401
-        case .csrfFailed: 403
+        case .csrfFailed, .accountLocked: 403
         case .validationFailed: 400
         case .notFound: 404
         case .methodNotAllowed: 405

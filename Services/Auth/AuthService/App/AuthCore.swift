@@ -114,7 +114,6 @@ struct AuthCore: Sendable {
         self.internalClients = BasicCredentialClients(settings.introspectionClients)
         self.adminClients = BasicCredentialClients(settings.adminClients)
         self.sessionCap = SessionCap(
-            client: self.postgres,
             revocations: self.revocations,
             events: self.events,
             limit: settings.sessionsPerAccountMax,

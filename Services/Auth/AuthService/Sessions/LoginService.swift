@@ -50,14 +50,16 @@ struct LoginService: Sendable {
         let session = self.newSession(accountID: account.id, origin: origin, now: now)
         // The password was checked against the account as read above; if it has changed since (or
         // every session was ended, or the account was locked or deleted), this login is too late.
-        guard try await self.sessions.insert(session, atEpoch: account.sessionEpoch) else {
+        let inserted = try await self.sessions.insert(session, atEpoch: account.sessionEpoch) { connection in
+            try await self.events.record(.login, accountID: account.id, origin: origin.with(sessionID: session.id), at: now, on: connection)
+            try await self.cap.trim(accountID: account.id, keeping: session.id, now: now, on: connection)
+        }
+        guard inserted else {
             throw try await self.refused(email: email, origin: origin, now: now)
         }
         try await self.throttle.clearFailures(email: email)
         Self.count("success")
-        try await self.events.record(.login, accountID: account.id, origin: origin.with(sessionID: session.id), at: now)
         self.logger.info("Session created", metadata: ["user.id": "\(account.id)", "session.id": "\(session.id)"])
-        try await self.cap.trim(accountID: account.id, keeping: session.id, now: now)
         await self.rehashIfNeeded(account, password: password)
         return try await self.issuer.tokens(for: session, transport: transport)
     }

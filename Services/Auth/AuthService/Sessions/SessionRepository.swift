@@ -15,22 +15,29 @@ struct SessionRepository: Sendable {
         """
 
     /// Inserts a new session, unless the account's session epoch has moved past `epoch` (its password
-    /// changed, or all its sessions were ended, after the login read it); returns whether it did.
+    /// changed, or all its sessions were ended, after the login read it); then runs `afterInsert` in the
+    /// same transaction (the session cap). Returns whether it inserted.
     ///
-    /// The account row is read `FOR SHARE`, which conflicts with the password change's and revoke-all's
-    /// `UPDATE` of it: a login that checked the old password either inserts first, and then the change
-    /// revokes its session, or waits and sees the new epoch. No session made with an old password
-    /// outlives the change.
-    func insert(_ session: SessionRecord, atEpoch epoch: Int64) async throws -> Bool {
+    /// The account row is locked, which conflicts with the password change's and revoke-all's `UPDATE`
+    /// of it: a login that checked the old password either inserts first, and then the change revokes
+    /// its session, or waits and sees the new epoch. No session made with an old password outlives the
+    /// change. The lock is exclusive, so logins of one account insert (and trim) one at a time: each
+    /// sees every session opened before it, and its own is always the newest.
+    func insert(
+        _ session: SessionRecord,
+        atEpoch epoch: Int64,
+        afterInsert: (PostgresConnection) async throws -> Void = { _ in }
+    ) async throws -> Bool {
         try await self.client.withTransaction(logger: self.logger) { connection in
             let rows = try await connection.query(
-                "SELECT session_epoch FROM accounts WHERE id = \(session.accountID) FOR SHARE",
+                "SELECT session_epoch FROM accounts WHERE id = \(session.accountID) FOR UPDATE",
                 logger: self.logger
             )
             var current: Int64?
             for try await value in rows.decode(Int64.self) { current = value }
             guard current == epoch else { return false }
             try await self.insert(session, on: connection)
+            try await afterInsert(connection)
             return true
         }
     }
