@@ -108,6 +108,16 @@ bench: ## Benchmarks on a throwaway local stack; writes bench/results/latest.{md
 soak: ## Soak the release stack (default 3 min at 64 connections); report in test-artifacts/soak/latest.md
 	Tests/soak/run.sh
 
+# Scripts/test-monitoring.sh: promtool checks and unit-tests deploy/monitoring/alerts.yml, then starts the
+# debug executables, a throwaway PostgreSQL and a real Prometheus, and queries one metric of each service
+# and the loaded rules through Prometheus' API (needs Debian's `prometheus` package; ~15 s once built).
+.PHONY: monitoring-test
+monitoring-test: ## Alert rules (promtool check + unit tests), then a real Prometheus scraping the debug executables
+	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --product notes $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --product profile $(SWIFT_BUILD_FLAGS)
+	Scripts/test-monitoring.sh
+
 # Tests/fuzz/run.sh: starts the debug executables with a throwaway PostgreSQL and runs schemathesis
 # (pinned, in .build/fuzz-venv) against docs/openapi/*.yaml: no generated request may get a 5xx.
 # FUZZ_MAX_EXAMPLES (default 25 per operation) and FUZZ_MAX_TIME (default 25 s per run, 6 runs) bound it.

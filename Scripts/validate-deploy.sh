@@ -2,8 +2,8 @@
 # Validates the deploy files offline; `make validate-deploy` and .ci/run call it.
 #
 #   1. docker-compose.yml   docker-compose 1.29 `config -q` with .env.example's placeholders (and
-#                           with .env too, if there is one); only the gateway publishes a port,
-#                           on 127.0.0.1; no secret is written into the file
+#                           with .env too, if there is one); only the gateway and Prometheus publish
+#                           a port, on 127.0.0.1; no secret is written into the file
 #   2. deploy/Dockerfile    hadolint --failure-threshold warning
 #   3. gateway              the template renders (both ways) and `nginx -t` accepts it
 #   4. deploy/k8s           kustomize-rendered base and overlays (raw files when no kubectl),
@@ -119,25 +119,30 @@ import re, sys, yaml
 config = yaml.safe_load(open(sys.argv[1]))
 services = config["services"]
 problems = []
-expected = {"postgres", "auth", "notes", "profile", "gateway"}
+expected = {"postgres", "auth", "notes", "profile", "gateway", "prometheus"}
+# The gateway (the one origin of the API) and Prometheus (its UI) publish one port each, on 127.0.0.1.
+publishing = {"gateway", "prometheus"}
 if set(services) != expected:
     problems.append(f"services are {sorted(services)}, expected {sorted(expected)}")
 for name, service in services.items():
     ports = service.get("ports") or []
-    if name != "gateway" and ports:
-        problems.append(f"{name} publishes ports {ports}: only the gateway may")
-    if name == "gateway":
+    if name not in publishing and ports:
+        problems.append(f"{name} publishes ports {ports}: only {sorted(publishing)} may")
+    if name in publishing:
         if len(ports) != 1:
-            problems.append(f"the gateway should publish exactly one port, not {ports}")
+            problems.append(f"{name} should publish exactly one port, not {ports}")
         for port in ports:
             published = port if isinstance(port, str) else f"{port.get('host_ip', '')}:{port.get('published')}:{port.get('target')}"
             if not str(published).startswith("127.0.0.1:"):
-                problems.append(f"the gateway's port {port} is not bound to 127.0.0.1")
+                problems.append(f"{name}'s port {port} is not bound to 127.0.0.1")
     if "healthcheck" not in service:
         problems.append(f"{name} has no healthcheck")
+    # Prometheus starts with the services, not after they turn healthy: one that never does is
+    # what it has to report.
+    wanted = "service_started" if name == "prometheus" else "service_healthy"
     for dependency, condition in (service.get("depends_on") or {}).items():
-        if condition.get("condition") != "service_healthy":
-            problems.append(f"{name} depends on {dependency} without condition: service_healthy")
+        if condition.get("condition") != wanted:
+            problems.append(f"{name} depends on {dependency} without condition: {wanted}")
     environment = service.get("environment") or {}
     for key, value in environment.items():
         secret_like = re.search(r"SECRET|PASSWORD|DATABASE_URL|INTROSPECTION_CLIENTS", key)
@@ -149,7 +154,7 @@ for problem in problems:
     print("docker-compose.yml:", problem, file=sys.stderr)
 sys.exit(1 if problems else 0)
 EOF
-ok "docker-compose.yml: config -q with .env.example; only the gateway published, on 127.0.0.1; secrets from .env"
+ok "docker-compose.yml: config -q with .env.example; only the gateway and Prometheus published, on 127.0.0.1; secrets from .env"
 if [ -f .env ]; then
     env -i PATH="$PATH" HOME="${HOME:-/}" docker-compose --project-directory "$repo" -f docker-compose.yml config -q ||
         fail "docker-compose config -q fails with your .env"
@@ -349,7 +354,7 @@ fi
 section "shell scripts"
 # ---------------------------------------------------------------------------------------------
 
-scripts=(.ci/run deploy/postgres/init.sh)
+scripts=(.ci/run deploy/postgres/init.sh deploy/monitoring/render-config.sh)
 for file in Scripts/*.sh Scripts/lib/*.sh Tests/*/run.sh; do
     [ -f "$file" ] && scripts+=("$file")
 done
