@@ -118,6 +118,13 @@ monitoring-test: ## Alert rules (promtool check + unit tests), then a real Prome
 	$(SWIFT) build --product profile $(SWIFT_BUILD_FLAGS)
 	Scripts/test-monitoring.sh
 
+# Scripts/test-examples.sh: Examples/python-links (a resource service in Python) against the real auth with a
+# throwaway PostgreSQL (~1 min once auth is built, 40 s of it waiting for a 10 s token to expire).
+.PHONY: examples-test
+examples-test: ## The Python example service against the real auth (needs python3; makes .local/examples-venv if needed)
+	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
+	Scripts/test-examples.sh
+
 # Tests/fuzz/run.sh: starts the debug executables with a throwaway PostgreSQL and runs schemathesis
 # (pinned, in .build/fuzz-venv) against docs/openapi/*.yaml: no generated request may get a 5xx.
 # FUZZ_MAX_EXAMPLES (default 25 per operation) and FUZZ_MAX_TIME (default 25 s per run, 6 runs) bound it.

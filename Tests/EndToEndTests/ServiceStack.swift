@@ -101,6 +101,34 @@ actor ServiceStack {
         )
     }
 
+    /// Runs `auth admin <arguments>` with auth's settings, as an operator on the host would, and
+    /// returns its exit status and output.
+    func runAuthAdmin(_ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        let binary = try PackageLocation.executable(named: ServiceKind.auth.executableName)
+        let environment = self.environment(for: .auth)
+        let folder = self.logFolder
+        return try await SpawnThread.shared.run {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["admin"] + arguments
+            process.environment = environment
+            let output = folder.appendingPathComponent("admin-\(UUID().uuidString).out")
+            let errors = folder.appendingPathComponent("admin-\(UUID().uuidString).err")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = try FileHandle(forWritingTo: errors)
+            try process.run()
+            process.waitUntilExit()
+            defer {
+                try? FileManager.default.removeItem(at: output)
+                try? FileManager.default.removeItem(at: errors)
+            }
+            return (process.terminationStatus, try String(contentsOf: output, encoding: .utf8), try String(contentsOf: errors, encoding: .utf8))
+        }
+    }
+
     /// Stops one service: SIGTERM, SIGKILL after 5 s, reaped; says how it ended.
     @discardableResult
     func stop(_ kind: ServiceKind) async -> StopOutcome {
@@ -119,6 +147,11 @@ actor ServiceStack {
 
     /// The server the stack's databases live on.
     nonisolated var databaseServer: TestPostgres { self.postgres }
+
+    /// The Basic credentials of the stack's admin client (`ADMIN_CLIENTS`), as an `Authorization` value.
+    nonisolated var adminAuthorization: String {
+        "Basic " + Data("operator:admin-\(self.id)".utf8).base64EncodedString()
+    }
 
     /// The name of the database a service uses.
     nonisolated func databaseName(_ kind: ServiceKind) -> String {
@@ -256,6 +289,7 @@ actor ServiceStack {
             environment["BCRYPT_COST"] = "4"
             // Every test signs up from 127.0.0.1; the sign-up limit has suites of its own.
             environment["SIGNUPS_PER_CLIENT"] = "1000000"
+            environment["ADMIN_CLIENTS"] = "operator:admin-\(self.id)"
             environment["INTROSPECTION_CLIENTS"] = ServiceKind.resourceServices
                 .map { "\($0.rawValue):\(self.clientSecrets[$0]!)" }
                 .joined(separator: ",")

@@ -41,7 +41,7 @@ struct TestAccount: Sendable {
         return response
     }
 
-    private var credentials: JSONValue {
+    var credentials: JSONValue {
         ["email": .string(self.email), "password": .string(self.password)]
     }
 }
