@@ -16,7 +16,8 @@ const renewable = new Set([Problem.tokenExpired, Problem.tokenMissing]);
 
 /**
  * One API call. Resolves `{status, headers, data}` for a 2xx answer; rejects with ApiError
- * (SessionOverError when the person must log in again).
+ * (SessionOverError when the person must log in again; a 401 `invalid-credentials`, a wrong password,
+ * is an ApiError: the session is still good).
  * `session: false` for the calls that do not need one (sign-up, login): their 401 is theirs.
  */
 export async function request(method, path, { json, headers, session = true } = {}) {
@@ -28,7 +29,8 @@ export async function request(method, path, { json, headers, session = true } = 
       return { status: response.status, headers: response.headers, data: await readBody(response) };
     }
     const problem = await readProblem(response);
-    if (session && response.status === 401) {
+    // A wrong current_password (account deletion) is 401 invalid-credentials: the session is fine.
+    if (session && response.status === 401 && problem.type !== Problem.invalidCredentials) {
       if (!retried && renewable.has(problem.type)) {
         retried = true;
         stats.renewedAfter.push(problem.type);
@@ -82,6 +84,23 @@ export async function listSessions() {
 
 export async function revokeSession(id) {
   await request('DELETE', `/v1/sessions/${encodeURIComponent(id)}`);
+}
+
+/** A page of this account's security events, newest first: `{items, next_cursor}`. */
+export async function listEvents(limit, cursor) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  return (await request('GET', `/v1/accounts/me/events?${query}`)).data;
+}
+
+/**
+ * Deletes the account (every session, notes, profile) after the server checks the password. A wrong
+ * password rejects with ApiError 401 `invalid-credentials`; too many guesses with 429 (`retryAfter`).
+ */
+export async function deleteAccount(currentPassword) {
+  await request('DELETE', '/v1/accounts/me', { json: { current_password: currentPassword } });
+  // The answer cleared the cookies: this browser has no session any more.
+  forgetTokens();
 }
 
 export async function listNotes(limit, cursor) {

@@ -18,6 +18,7 @@ export const Problem = Object.freeze({
   conflict: `${PROBLEM}conflict`,
   preconditionFailed: `${PROBLEM}precondition-failed`,
   rateLimited: `${PROBLEM}rate-limited`,
+  accountLocked: `${PROBLEM}account-locked`,
 });
 
 /** An error answer of the API (a problem+json body), or a network failure (status 0). */

@@ -29,11 +29,30 @@ function sessionElement(session) {
   return item;
 }
 
+// The latest GET /v1/sessions, shared with the activity list (which marks the current session's events).
+let sessionsLoad = null;
+
+function fetchSessions() {
+  sessionsLoad = api.listSessions();
+  return sessionsLoad;
+}
+
+/** The id of this browser's session (from the latest sessions list), or null when it is not known. */
+export async function currentSessionId() {
+  try {
+    const current = (await (sessionsLoad || fetchSessions())).find((session) => session.current);
+    return current ? current.id : null;
+  } catch {
+    return null; // The sessions card reports its own errors.
+  }
+}
+
 async function loadSessions() {
   const errorBox = $('sessions-error');
   setAlert(errorBox, '');
   try {
-    const sessions = await api.listSessions();
+    const sessions = await fetchSessions();
+    state.sessionCount = sessions.length;
     // This device first, then the most recently used.
     sessions.sort((a, b) => Number(b.current) - Number(a.current) || String(b.last_used_at).localeCompare(String(a.last_used_at)));
     $('session-list').replaceChildren(...sessions.map(sessionElement));

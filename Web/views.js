@@ -8,6 +8,7 @@ import { $, clearFieldErrors, formatCountdown, hideToast, setAlert, show, showFi
 export const KEY_EMAIL = 'latchkey.email';
 export const KEY_SIGNED_OUT = 'latchkey.signedOutAt';
 export const KEY_SIGNED_IN = 'latchkey.signedInAt';
+export const KEY_ACCOUNT_DELETED = 'latchkey.accountDeletedAt';
 
 export const state = {
   view: 'boot', // boot | auth | app
@@ -16,9 +17,12 @@ export const state = {
   cursor: null,
   editing: null, // {id, etag, opener}
   profile: null,
+  sessionCount: null, // active sessions, from the sessions list
+  activityCursor: null, // next_cursor of the activity list
 };
 
-// What showApp loads, together: each part of the app registers its loader (notes, profile, sessions).
+// What showApp loads, together: each part of the app registers its loader (notes, profile, sessions,
+// activity).
 const appLoaders = [];
 
 /** Registers `load` (an async function) to run each time the app screen is shown. */
@@ -117,8 +121,12 @@ export function showAuth({ notice = '', noticeKind = 'info', mode = null } = {})
   setView('auth');
   state.notes = [];
   state.cursor = null;
+  state.profile = null;
+  state.sessionCount = null;
+  state.activityCursor = null;
   $('note-list').replaceChildren();
   $('session-list').replaceChildren();
+  $('activity-list').replaceChildren();
   setAuthMode(mode || state.authMode);
   const noticeBox = $('auth-notice');
   noticeBox.classList.toggle('alert-warning', noticeKind === 'warning');
@@ -150,7 +158,7 @@ export function setAuthMode(mode) {
 
 export async function showApp() {
   setView('app');
-  for (const id of ['notes-error', 'profile-error', 'sessions-error', 'note-create-error']) setAlert($(id), '');
+  for (const id of ['notes-error', 'profile-error', 'sessions-error', 'activity-error', 'note-create-error']) setAlert($(id), '');
   show($('global-error'), false);
   updateWhoAmI();
   updateTokenIndicator();

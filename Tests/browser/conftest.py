@@ -8,6 +8,7 @@ stack up, runs pytest, brings the stack down again). Settings, all optional:
                       it was not running before.
   CHROMIUM            the browser binary (default /usr/bin/chromium; never `playwright install`)
   BROWSER_ARTIFACTS   where screenshots go (default test-artifacts/browser/)
+  BROWSER_SCREENSHOTS where the activity and account-deletion states go (test-artifacts/screenshots/)
   BROWSER_HEADED=1    show the browser window (needs a display)
 """
 
@@ -27,6 +28,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expec
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", REPO / "test-artifacts" / "browser"))
+# Screenshots of the states a person should look at (recent activity, account deletion), kept apart
+# from the per-run artifacts above (which run.sh empties).
+SCREENSHOTS = Path(os.environ.get("BROWSER_SCREENSHOTS", REPO / "test-artifacts" / "screenshots"))
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "correct horse battery staple"
 
@@ -181,12 +185,14 @@ def artifacts_dir() -> Path:
 # ------------------------------------------------------------------------------------------------
 
 
-def shot(page: Page, name: str, full_page: bool = True) -> None:
-    """Keeps a screenshot of the page as test-artifacts/browser/NAME.png."""
+def shot(page: Page, name: str, full_page: bool = True, directory: Path | None = None) -> None:
+    """Keeps a screenshot of the page as test-artifacts/browser/NAME.png (or in `directory`)."""
     if full_page:
         # A full-page capture of a scrolled page draws the sticky top bar mid-page: start at the top.
         page.evaluate("() => window.scrollTo(0, 0)")
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    folder = directory or ARTIFACTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)
 
 
 def unique_email(prefix: str = "browser") -> str:
