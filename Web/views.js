@@ -163,7 +163,7 @@ export async function showApp() {
   updateWhoAmI();
   updateTokenIndicator();
   $('main').focus();
-  // The three loads run together; a token that needs renewing is renewed once for all of them.
+  // The loads run together; a token that needs renewing is renewed once for all of them.
   await Promise.all(appLoaders.map((load) => load()));
   if (state.view === 'app') $('note-create-title').focus();
 }
