@@ -1,3 +1,4 @@
+import Foundation
 import ServiceSupport
 
 /// `latchkey-bench-server`: the notes routes composed several times over, each time behind another
@@ -12,5 +13,10 @@ let (logger, registry) = Observability.bootstrap(
     level: settings.common.logLevel,
     format: settings.common.logFormat
 )
+let tracing = try Observability.bootstrapTracing(
+    service: "latchkey-bench-server",
+    logger: logger,
+    environment: ProcessInfo.processInfo.environment
+)
 let app = try buildBenchApplication(settings: settings, logger: logger, registry: registry)
-await ServiceRunner.run(service: "latchkey-bench-server", app)
+await ServiceRunner.run(service: "latchkey-bench-server", app, tracing: tracing, logger: logger)

@@ -283,6 +283,10 @@ actor ServiceStack {
         if let format = self.options.logFormat {
             environment["LOG_FORMAT"] = format
         }
+        if let level = self.options.logLevel {
+            environment["LOG_LEVEL"] = level
+        }
+        environment.merge(self.options.environment) { _, new in new }
         switch kind {
         case .auth, .authReplica:
             environment["AUTH_SECRET_KEY"] = self.secretKey

@@ -12,6 +12,10 @@ struct StackOptions: Sendable {
     var logFormat: String?
     /// Gives `auth` an `INTERNAL_PORT` of its own, and points the resource services' `AUTH_URL` at it.
     var separateInternalPort: Bool
+    /// `LOG_LEVEL` for every service; nil keeps the harness's `info`.
+    var logLevel: String?
+    /// More settings for every service (e.g. the `OTEL_*` ones).
+    var environment: [String: String]
 
     init(
         accessTokenTTLSeconds: Int? = nil,
@@ -19,7 +23,9 @@ struct StackOptions: Sendable {
         signingKeyRotationSeconds: Int? = nil,
         refreshReuseGraceSeconds: Int? = nil,
         logFormat: String? = nil,
-        separateInternalPort: Bool = false
+        separateInternalPort: Bool = false,
+        logLevel: String? = nil,
+        environment: [String: String] = [:]
     ) {
         self.accessTokenTTLSeconds = accessTokenTTLSeconds
         self.introspectionTimeoutMilliseconds = introspectionTimeoutMilliseconds
@@ -27,5 +33,7 @@ struct StackOptions: Sendable {
         self.refreshReuseGraceSeconds = refreshReuseGraceSeconds
         self.logFormat = logFormat
         self.separateInternalPort = separateInternalPort
+        self.logLevel = logLevel
+        self.environment = environment
     }
 }

@@ -47,7 +47,9 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = SettingsLoader.load(service: "auth") { try AuthSettings(environment: $0) }
         let (logger, registry) = Observability.bootstrap(service: "auth", level: settings.common.logLevel, format: settings.common.logFormat)
+        // Before the application: its HTTP clients take the tracer when they are made.
+        let tracing = try Observability.bootstrapTracing(service: "auth", logger: logger, environment: ProcessInfo.processInfo.environment)
         let app = try await buildApplication(settings: settings, logger: logger, registry: registry)
-        await ServiceRunner.run(service: "auth", app)
+        await ServiceRunner.run(service: "auth", app, tracing: tracing, logger: logger)
     }
 }

@@ -3,7 +3,7 @@ import Prometheus
 import TokenKit
 
 /// `GET /healthz` (the process is up), `GET /readyz` (its dependencies answer) and `GET /metrics`
-/// (Prometheus text format), the same on every service.
+/// (Prometheus text format: the registry's metrics and the process's own), the same on every service.
 public struct HealthRoutes<Context: RequestContext>: Sendable {
     private let readiness: @Sendable () async -> Bool
     private let registry: PrometheusCollectorRegistry
@@ -33,7 +33,9 @@ public struct HealthRoutes<Context: RequestContext>: Sendable {
         router.get("/metrics") { _, _ in
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: self.registry.emitToBuffer())))
+            var body = ByteBuffer(bytes: self.registry.emitToBuffer())
+            body.writeString(ProcessMetrics.render())
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
         }
     }
 

@@ -2,8 +2,9 @@ import Hummingbird
 
 extension Router where Context == ServiceRequestContext {
     /// The one router recipe of every listener of every service (auth's public and internal ports,
-    /// notes, profile): problem+json for every error, request metrics, then the database gate
-    /// (503 at once while the database does not answer), in that order.
+    /// notes, profile): the request id, the request's trace span (a no-op unless tracing is on),
+    /// the request log line (at `debug`), problem+json for every error, request metrics, then the
+    /// database gate (503 at once while the database does not answer), in that order.
     ///
     /// - Parameters:
     ///   - databaseHealth: the service's database probe.
@@ -11,6 +12,10 @@ extension Router where Context == ServiceRequestContext {
     ///     the database (auth's JWKS), so they keep answering while it is down.
     public static func service(databaseHealth: DatabaseHealth, servedWithoutDatabase: Set<String> = []) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        // The admin API finds accounts by `?email=`: never an e-mail in a span.
+        router.add(middleware: TracingMiddleware(recordingHeaders: [], redactingQueryParameters: ["email"]))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(

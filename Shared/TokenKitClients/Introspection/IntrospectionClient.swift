@@ -21,6 +21,12 @@ public struct IntrospectionClient: SessionStatusChecker {
     private let logger: Logger
     private let duration = Timer(label: "latchkey_introspection_duration_seconds")
     private let failures = Counter(label: "latchkey_introspection_failures_total")
+    /// `latchkey_introspections_total{outcome}`: `active`, `inactive` (refused) or `unavailable` (503).
+    private let outcomes = (
+        active: Counter(label: "latchkey_introspections_total", dimensions: [("outcome", "active")]),
+        inactive: Counter(label: "latchkey_introspections_total", dimensions: [("outcome", "inactive")]),
+        unavailable: Counter(label: "latchkey_introspections_total", dimensions: [("outcome", "unavailable")])
+    )
 
     /// - Parameters:
     ///   - authURL: the auth service's base URL.
@@ -45,10 +51,14 @@ public struct IntrospectionClient: SessionStatusChecker {
             answer = try await self.introspect(identity.accessToken)
         } catch {
             self.failures.increment()
+            self.outcomes.unavailable.increment()
             self.logger.warning("Introspection failed; refusing the request", metadata: ["error": .string(String(describing: error))])
             throw SessionCheckUnavailable(retryAfterSeconds: 2)
         }
-        return answer.active && answer.sid == identity.sessionID.uuidString.lowercased() && answer.sub == identity.userID.uuidString.lowercased()
+        let active =
+            answer.active && answer.sid == identity.sessionID.uuidString.lowercased() && answer.sub == identity.userID.uuidString.lowercased()
+        (active ? self.outcomes.active : self.outcomes.inactive).increment()
+        return active
     }
 
     private func introspect(_ token: String) async throws -> IntrospectionResponse {
@@ -57,6 +67,9 @@ public struct IntrospectionClient: SessionStatusChecker {
         request.headers.add(name: "Authorization", value: self.authorization)
         request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
         request.headers.add(name: "Accept", value: "application/json")
+        if let requestID = OutgoingRequestID.current {
+            request.headers.add(name: OutgoingRequestID.headerName, value: requestID)
+        }
         request.body = .bytes(ByteBuffer(string: "token=" + Self.formEncode(token)))
         let httpClient = self.httpClient
         let timeout = self.timeout

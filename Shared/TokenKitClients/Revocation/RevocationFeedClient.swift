@@ -47,6 +47,10 @@ public final class RevocationFeedClient: Service, Sendable {
     private let events = Counter(label: "latchkey_revocation_feed_events_total")
     private let lastSeq = Gauge(label: "latchkey_revocation_feed_last_seq")
     private let lag = Gauge(label: "latchkey_revocation_feed_lag_seconds")
+    /// Connections replaced (broken, ended, silent or resynchronised): a rising rate means a flapping feed.
+    private let reconnects = Counter(label: "latchkey_revocation_feed_reconnects_total")
+    /// Seconds since the feed last sent anything (an event or a heartbeat); above 5 the feed is late.
+    private let lastEventAge = Gauge(label: "latchkey_revocation_feed_last_event_age_seconds")
 
     /// - Parameters:
     ///   - authURL: the auth service's base URL.
@@ -112,6 +116,8 @@ public final class RevocationFeedClient: Service, Sendable {
                 )
             }
             self.connected.record(0)
+            self.reconnects.increment()
+            self.lastEventAge.record(self.secondsSinceActivity())
             if self.secondsSinceActivity() < 1 { backoff = .milliseconds(200) }
             try await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(5))
@@ -145,6 +151,7 @@ public final class RevocationFeedClient: Service, Sendable {
                     // The watchdog: a feed that stays silent past the timeout is dead, whatever TCP thinks.
                     while true {
                         try await Task.sleep(for: .seconds(1))
+                        self.lastEventAge.record(self.secondsSinceActivity())
                         if self.secondsSinceActivity() > self.heartbeatTimeout.seconds {
                             task.cancel()
                             throw RevocationFeedError.silent

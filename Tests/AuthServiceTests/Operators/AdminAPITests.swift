@@ -74,7 +74,8 @@ import Testing
     }
 
     /// A lock ends every session and refuses the right password with 403 `account-locked` (a wrong one
-    /// stays 401); an unlock lets the account in again; both are events the user sees.
+    /// stays 401), each refusal a `login-failed` event; an unlock lets the account in again; lock and
+    /// unlock are events the user sees.
     @Test func lockAndUnlock() async throws {
         try await TestApp.run(Self.settings) { api in
             let (user, session) = try await api.loggedInUser("admin-lock")
@@ -89,7 +90,7 @@ import Testing
             #expect(try await api.send(.post, "/internal/v1/admin/accounts/\(id)/unlock", headers: Self.admin).status == .noContent)
             let back = try await api.bearerSession(user)
             let types = try SecurityEventTests.types(try await SecurityEventTests.page(api, back))
-            #expect(types.prefix(4) == ["login", "account-unlocked", "login-failed", "account-locked"])
+            #expect(types.prefix(5) == ["login", "account-unlocked", "login-failed", "login-failed", "account-locked"])
             expectProblem(try await api.send(.post, "/internal/v1/admin/accounts/\(UUID())/lock", headers: Self.admin), .notFound)
         }
     }

@@ -1,3 +1,4 @@
+import Metrics
 import ServiceSupport
 import TokenKit
 
@@ -30,6 +31,13 @@ actor HashingQueue {
     /// How many verifications may overtake a waiting creation before it is served.
     static let verificationBurst = 4
 
+    /// `latchkey_bcrypt_queue_depth{lane}`: the hashes waiting in each lane (an operator's sign that
+    /// logins are about to answer 503). Made once per queue, after the executable's metrics bootstrap.
+    private let depth = (
+        verification: Gauge(label: "latchkey_bcrypt_queue_depth", dimensions: [("lane", "verification")]),
+        creation: Gauge(label: "latchkey_bcrypt_queue_depth", dimensions: [("lane", "creation")])
+    )
+
     /// - Parameters:
     ///   - workers: how many jobs run at once (the hashing threads).
     ///   - capacity: how many jobs may wait in each lane (`BCRYPT_QUEUE_MAX`).
@@ -57,6 +65,7 @@ actor HashingQueue {
             case .verification: self.verificationWaiters.append(continuation)
             case .creation: self.creationWaiters.append(continuation)
             }
+            self.recordDepth()
         }
     }
 
@@ -72,6 +81,12 @@ actor HashingQueue {
         } else {
             self.freeWorkers += 1
         }
+        self.recordDepth()
+    }
+
+    private func recordDepth() {
+        self.depth.verification.record(self.verificationWaiters.count)
+        self.depth.creation.record(self.creationWaiters.count)
     }
 
     /// How many jobs wait in `lane`.

@@ -64,7 +64,7 @@ struct AuthCore: Sendable {
         self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
         self.keys = SecretKeys(secret: settings.secretKey, previous: settings.previousSecretKey)
         self.refreshTokens = RefreshTokenCodec(key: self.keys.current.refreshToken, previousKey: self.keys.previous?.refreshToken)
-        self.csrfTokens = SessionCSRFToken(key: self.keys.current.csrf)
+        self.csrfTokens = SessionCSRFToken(key: self.keys.current.csrf, previousKey: self.keys.previous?.csrf)
         self.policy = SessionPolicy(settings: settings)
 
         let sealer = SigningKeySealer(key: self.keys.current.signingKeySeal, previousKey: self.keys.previous?.signingKeySeal)

@@ -30,9 +30,8 @@ struct DerivedKeys: Sendable {
 /// The keys of `AUTH_SECRET_KEY` and, during a rotation, of `AUTH_SECRET_KEY_PREVIOUS`.
 ///
 /// New things are always made with ``current``; what arrives is checked against the current keys
-/// first and the previous ones second, so a secret rotation logs nobody out. CSRF tokens need no
-/// key to be checked (their hash travels in the access token), so only refresh tokens and sealed
-/// signing keys look at ``previous``.
+/// first and the previous ones second, so a secret rotation logs nobody out: refresh tokens, sealed
+/// signing keys, and the CSRF token a session from before the rotation keeps for its whole life.
 struct SecretKeys: Sendable {
     let current: DerivedKeys
     let previous: DerivedKeys?

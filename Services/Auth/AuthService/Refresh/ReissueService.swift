@@ -38,19 +38,24 @@ struct ReissueService: Sendable {
             session.lastUsedAt = date
             session.idleExpiresAt = date.addingTimeInterval(self.policy.refreshIdleTTL)
             try await self.sessions.touch(session, on: connection)
-            return .active
+            return .active(csrfHash: session.csrfHash)
         }
         switch active {
         case .ended: throw AccessDenied.sessionEnded
         case .csrfFailed: throw AccessDenied.csrfFailed
-        case .active: break
+        case .active(let csrfHash):
+            return try await self.issuer.accessToken(
+                accountID: claims.subject,
+                sessionID: claims.sessionID,
+                csrfHash: presented.transport == .cookie ? csrfHash : nil
+            )
         }
-        return try await self.issuer.accessToken(accountID: claims.subject, sessionID: claims.sessionID, transport: presented.transport)
     }
 
     /// The session check's result.
     enum ReissueCheck {
-        case active
+        /// Active: the session's stored CSRF hash goes into a cookie-mode token.
+        case active(csrfHash: String)
         case ended
         case csrfFailed
     }

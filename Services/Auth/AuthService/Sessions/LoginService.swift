@@ -45,6 +45,7 @@ struct LoginService: Sendable {
         guard let account else { throw try await self.refused(email: email, origin: origin, now: now) }
         guard account.lockedAt == nil else {
             Self.count("locked")
+            try await self.events.record(.loginFailed, accountID: account.id, origin: origin, at: now)
             throw Problem(.accountLocked, detail: "An operator has locked this account.")
         }
         let session = self.newSession(accountID: account.id, origin: origin, now: now)

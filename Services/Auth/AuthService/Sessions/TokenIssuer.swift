@@ -11,8 +11,9 @@ struct TokenIssuer: Sendable {
     let policy: SessionPolicy
     let clock: AuthClock
 
-    /// A new access token for the session; cookie-mode tokens carry the session's `csrf` hash.
-    func accessToken(accountID: UUID, sessionID: UUID, transport: TokenTransport) async throws -> String {
+    /// A new access token for the session; cookie-mode tokens carry the session's stored `csrf` hash
+    /// (pass nil in bearer transport).
+    func accessToken(accountID: UUID, sessionID: UUID, csrfHash: String?) async throws -> String {
         let now = self.clock.epochSeconds
         let claims = AccessTokenClaims(
             issuer: self.issuer,
@@ -23,14 +24,19 @@ struct TokenIssuer: Sendable {
             issuedAt: now,
             notBefore: now,
             expiresAt: now + Int64(self.policy.accessTokenTTL),
-            csrfHash: transport == .cookie ? self.csrfTokens.hash(for: sessionID) : nil
+            csrfHash: csrfHash
         )
         return try await self.ring.currentSigner().sign(claims)
     }
 
     /// A fresh access token plus the session's current refresh token.
     func tokens(for session: SessionRecord, transport: TokenTransport) async throws -> IssuedTokens {
-        let accessToken = try await self.accessToken(accountID: session.accountID, sessionID: session.id, transport: transport)
+        let cookies = transport == .cookie
+        let accessToken = try await self.accessToken(
+            accountID: session.accountID,
+            sessionID: session.id,
+            csrfHash: cookies ? session.csrfHash : nil
+        )
         let refreshExpiresIn = Int(session.refreshExpiresAt.timeIntervalSince(self.clock.now()).rounded(.down))
         return IssuedTokens(
             accessToken: accessToken,
@@ -39,7 +45,7 @@ struct TokenIssuer: Sendable {
             refreshExpiresIn: max(refreshExpiresIn, 0),
             sessionID: session.id,
             sessionCreatedAt: session.createdAt,
-            csrfToken: transport == .cookie ? self.csrfTokens.token(for: session.id) : nil
+            csrfToken: cookies ? self.csrfTokens.token(for: session.id, matching: session.csrfHash) : nil
         )
     }
 }
