@@ -118,6 +118,16 @@ monitoring-test: ## Alert rules (promtool check + unit tests), then a real Prome
 	$(SWIFT) build --product profile $(SWIFT_BUILD_FLAGS)
 	Scripts/test-monitoring.sh
 
+# Scripts/test-tracing.sh: an OTLP/HTTP receiver (Python, opentelemetry-proto pinned in .local/tracing-venv) and the
+# debug executables with tracing on and a throwaway PostgreSQL: traceparent continued, auth's introspection span in the
+# same trace under the caller's client span, service.name, and no secret in any span or log line (~10 s once built).
+.PHONY: tracing-test
+tracing-test: ## Tracing across notes/profile and auth against an OTLP receiver; no secret in spans or logs
+	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --product notes $(SWIFT_BUILD_FLAGS)
+	$(SWIFT) build --product profile $(SWIFT_BUILD_FLAGS)
+	Scripts/test-tracing.sh
+
 # Scripts/test-examples.sh: Examples/python-links (a resource service in Python) against the real auth with a
 # throwaway PostgreSQL (~1 min once auth is built, 40 s of it waiting for a 10 s token to expire).
 .PHONY: examples-test
