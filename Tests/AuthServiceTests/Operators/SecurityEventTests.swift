@@ -92,4 +92,21 @@ import Testing
             #expect(try Self.types(try await Self.page(api, session)).prefix(2) == ["login-limited", "login-failed"])
         }
     }
+
+    /// Housekeeping deletes events older than `EVENT_RETENTION_SECONDS` (default 90 days) and keeps
+    /// younger ones. On a database of its own: the sweep's clock is moved 90 days on.
+    @Test func eventsArePrunedAfterTheRetention() async throws {
+        try await TestDatabase.withIsolatedDatabase { databaseURL in
+            let clock = TestClock()
+            try await TestApp.run(databaseURL: databaseURL, clock: clock) { api in
+                let user = try await api.newUser("events-retention")
+                _ = try await api.bearerSession(user)
+                clock.advance(by: 7_776_000 - 60)
+                let recent = try await api.bearerSession(user)
+                clock.advance(by: 120)
+                try await HousekeepingTests.sweep(databaseURL: databaseURL, clock: clock)
+                #expect(try Self.types(try await Self.page(api, recent)) == ["login"])
+            }
+        }
+    }
 }
