@@ -48,7 +48,8 @@ import Testing
             let jwt = try DecodedJWT(session.access)
             let expected = Base64URLText.encode(SHA256.hash(data: Array(session.csrf.utf8)))
             #expect(jwt.claims["csrf"]?.string == expected)
-            #expect(jwt.claims.keys == ["iss", "aud", "sub", "sid", "jti", "iat", "nbf", "exp", "csrf"])
+            #expect(jwt.claims.keys == ["iss", "aud", "sub", "sid", "jti", "iat", "nbf", "exp", "client_id", "csrf"])
+            #expect(jwt.claims["client_id"]?.string == "web")
             #expect(jwt.claims["sid"]?.string == session.sessionID)
         }
     }

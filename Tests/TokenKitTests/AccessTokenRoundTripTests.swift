@@ -47,7 +47,7 @@ struct AccessTokenRoundTripTests {
         let token = try await AccessTokenSigner(key: self.factory.signingKey).sign(TokenForge.accessTokenClaims())
         let payload = try TokenForge.decodeSegment(token.split(separator: ".")[1])
 
-        #expect(Set(payload.keys) == ["iss", "aud", "sub", "sid", "jti", "iat", "nbf", "exp"])
+        #expect(Set(payload.keys) == ["iss", "aud", "sub", "sid", "jti", "iat", "nbf", "exp", "client_id"])
         #expect(payload["aud"] as? [String] == ["notes", "profile"])
         let segment = String(decoding: try #require(Base64URL.decode(token.split(separator: ".")[1])), as: UTF8.self)
         #expect(segment.contains("\"exp\":\(TokenForge.now + 300)"))

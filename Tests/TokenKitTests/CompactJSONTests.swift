@@ -47,8 +47,10 @@ struct CompactJSONTests {
         #expect((try? AccessTokenVerifier.decodeClaims(segment[...])) == reference)
     }
 
+    /// Both kinds of token auth issues (bearer: `client_id` `native`; cookie: `web` and `csrf`), and one
+    /// from before `client_id` existed, are read by the fast path.
     @Test func genuineClaimsTakeTheFastPath() throws {
-        for csrf in [nil, "q2Ck3M4q0bq3yR1r6b8tOQw2lHn3mV0Qv9q2XcJ0wX8"] {
+        for (csrf, clientID) in [(nil, "native"), ("q2Ck3M4q0bq3yR1r6b8tOQw2lHn3mV0Qv9q2XcJ0wX8", "web"), (nil, nil)] as [(String?, String?)] {
             let claims = AccessTokenClaims(
                 issuer: "latchkey",
                 audience: ["notes", "profile"],
@@ -58,6 +60,7 @@ struct CompactJSONTests {
                 issuedAt: 1_750_000_000,
                 notBefore: 1_750_000_000,
                 expiresAt: 1_750_000_300,
+                clientID: clientID,
                 csrfHash: csrf
             )
             let encoder = JSONEncoder()

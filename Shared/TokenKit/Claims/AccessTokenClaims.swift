@@ -3,8 +3,11 @@ import JWTKit
 
 /// The claims of a Latchkey access token, and nothing else: no e-mail, no profile data.
 ///
-/// Times are whole seconds since 1970. `aud` is always an array. `csrf` is present only on tokens
-/// issued to cookie-mode sessions: the base64url SHA-256 of that session's CSRF token.
+/// Times are whole seconds since 1970. `aud` is always an array. `client_id` (RFC 9068 requires it)
+/// names the kind of client: `web` for a cookie-mode session, `native` for a bearer one; tokens
+/// issued before it existed lack it, so it is read when present and never required. `csrf` is
+/// present only on tokens issued to cookie-mode sessions: the base64url SHA-256 of that session's
+/// CSRF token.
 public struct AccessTokenClaims: JWTPayload, Equatable {
     public var issuer: String
     public var audience: [String]
@@ -14,6 +17,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
     public var issuedAt: Int64
     public var notBefore: Int64
     public var expiresAt: Int64
+    public var clientID: String?
     public var csrfHash: String?
 
     public init(
@@ -25,6 +29,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         issuedAt: Int64,
         notBefore: Int64,
         expiresAt: Int64,
+        clientID: String? = nil,
         csrfHash: String?
     ) {
         self.issuer = issuer
@@ -35,6 +40,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.issuedAt = issuedAt
         self.notBefore = notBefore
         self.expiresAt = expiresAt
+        self.clientID = clientID
         self.csrfHash = csrfHash
     }
 
@@ -47,6 +53,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         case issuedAt = "iat"
         case notBefore = "nbf"
         case expiresAt = "exp"
+        case clientID = "client_id"
         case csrfHash = "csrf"
     }
 
@@ -60,6 +67,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         self.issuedAt = try container.decode(Int64.self, forKey: .issuedAt)
         self.notBefore = try container.decode(Int64.self, forKey: .notBefore)
         self.expiresAt = try container.decode(Int64.self, forKey: .expiresAt)
+        self.clientID = try container.decodeIfPresent(String.self, forKey: .clientID)
         self.csrfHash = try container.decodeIfPresent(String.self, forKey: .csrfHash)
     }
 
@@ -73,6 +81,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         try container.encode(self.issuedAt, forKey: .issuedAt)
         try container.encode(self.notBefore, forKey: .notBefore)
         try container.encode(self.expiresAt, forKey: .expiresAt)
+        try container.encodeIfPresent(self.clientID, forKey: .clientID)
         try container.encodeIfPresent(self.csrfHash, forKey: .csrfHash)
     }
 
@@ -100,6 +109,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
         var issuedAt: Int64?
         var notBefore: Int64?
         var expiresAt: Int64?
+        var clientID: String?
         var csrfHash: String?
         // The names are the decoder's own (CodingKeys), so the two readers cannot disagree on them.
         for (name, value) in members {
@@ -112,6 +122,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
             case (.issuedAt?, .integer(let seconds)): issuedAt = seconds
             case (.notBefore?, .integer(let seconds)): notBefore = seconds
             case (.expiresAt?, .integer(let seconds)): expiresAt = seconds
+            case (.clientID?, .string(let text)): clientID = text
             case (.csrfHash?, .string(let text)): csrfHash = text
             case (.some, _):
                 return nil  // A known claim of another type: JSONDecoder decides (and refuses).
@@ -131,6 +142,7 @@ public struct AccessTokenClaims: JWTPayload, Equatable {
             issuedAt: issuedAt,
             notBefore: notBefore,
             expiresAt: expiresAt,
+            clientID: clientID,
             csrfHash: csrfHash
         )
     }

@@ -76,6 +76,7 @@ package struct TokenForge: Sendable {
         lifetime: Int64 = 300,
         csrfHash: String? = nil
     ) -> AccessTokenClaims {
+        // As auth issues them: `client_id` says the kind of client the transport implies.
         AccessTokenClaims(
             issuer: issuer,
             audience: ["notes", "profile"],
@@ -85,6 +86,7 @@ package struct TokenForge: Sendable {
             issuedAt: issuedAt,
             notBefore: issuedAt,
             expiresAt: issuedAt + lifetime,
+            clientID: csrfHash == nil ? "native" : "web",
             csrfHash: csrfHash
         )
     }

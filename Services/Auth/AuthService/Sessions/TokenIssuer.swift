@@ -24,6 +24,8 @@ struct TokenIssuer: Sendable {
             issuedAt: now,
             notBefore: now,
             expiresAt: now + Int64(self.policy.accessTokenTTL),
+            // RFC 9068's client_id: the kind of client, which the transport tells (cookies are the browser's).
+            clientID: csrfHash == nil ? "native" : "web",
             csrfHash: csrfHash
         )
         return try await self.ring.currentSigner().sign(claims)
