@@ -32,13 +32,14 @@ struct BenchHTTP: Sendable {
         try? await self.client.shutdown()
     }
 
-    /// Sends a request, with a JSON body when `json` is given, and collects the answer.
+    /// Sends a request, with a JSON body when `json` is given, and collects the answer within `timeout`.
     func send(
         _ method: HTTPMethod,
         _ url: String,
         json: [String: Any]? = nil,
         bearer: String? = nil,
-        headers extra: [(String, String)] = []
+        headers extra: [(String, String)] = [],
+        timeout: TimeAmount = .seconds(30)
     ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -48,7 +49,7 @@ struct BenchHTTP: Sendable {
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
         }
         for (name, value) in extra { request.headers.add(name: name, value: value) }
-        let response = try await self.client.execute(request, timeout: .seconds(30))
+        let response = try await self.client.execute(request, timeout: timeout)
         let body = try await response.body.collect(upTo: 1 << 20)
         return Answer(status: Int(response.status.code), body: Data(body.readableBytesView))
     }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -7,18 +8,25 @@ import TokenKitClients
 /// `latchkey-bench probe`: one client asking `auth`'s introspection endpoint again and again, one request at a
 /// time, through AsyncHTTPClient's async API (as ``TokenKit/IntrospectionClient`` does) and through its
 /// future-based API, to tell the client's share of a session check from `auth`'s. Prints p50 and p99.
-struct ProbeCommand {
-    let url: String
-    let basic: String
-    let token: String
-    let count: Int
+struct ProbeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "One client's introspection latency, AsyncHTTPClient's async against its future API."
+    )
 
-    init(options: inout Options) throws {
-        self.url = try options.string("url")
-        self.basic = "Basic " + Data(try options.string("credentials").utf8).base64EncodedString()
-        self.token = try options.string("token")
-        self.count = try options.int("count", default: 2000)
-    }
+    @Option(help: "auth's introspection URL (…/internal/v1/introspect).")
+    var url: String
+
+    @Option(help: "An introspection client's ID:SECRET.")
+    var credentials: String
+
+    @Option(help: "An access token to introspect.")
+    var token: String
+
+    @Option(help: "Requests per sample.")
+    var count = 2000
+
+    private var basic: String { "Basic " + Data(self.credentials.utf8).base64EncodedString() }
 
     func run() async throws {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)

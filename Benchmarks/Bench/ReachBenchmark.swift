@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import NIOHTTP1
 
@@ -8,21 +9,17 @@ import NIOHTTP1
 /// (`DELETE /v1/sessions/current` on `--auth`) and time from sending the revocation to the first read
 /// answered 401. Nothing but the revocation feed tells `notes`: reads never call `auth`.
 struct ReachBenchmark {
+    /// Revocations timed when nothing says otherwise (`make bench` times 40).
+    static let defaultSamples = 40
+
     let auth: String
     let loginAuth: String
     let notes: String
     let tokens: String
     let out: String
     let samples: Int
-
-    init(options: inout Options) throws {
-        self.auth = try options.string("auth")
-        self.loginAuth = try options.string("login-auth")
-        self.notes = try options.string("notes")
-        self.tokens = try options.string("tokens")
-        self.out = try options.string("out")
-        self.samples = try options.int("samples", default: 40)
-    }
+    /// Where the result line goes (standard output alone; a log file within `run`).
+    var say: @Sendable (String) -> Void = { print($0) }
 
     func run() async throws {
         let users = try SeededUser.load(self.tokens)
@@ -80,10 +77,48 @@ struct ReachBenchmark {
             ]
         )
         try record.append(to: self.out)
-        print("revocation reach: p50 \(record.values["p50_ms"]!) ms, p99 \(record.values["p99_ms"]!) ms over \(sorted.count) samples")
+        self.say("revocation reach: p50 \(record.values["p50_ms"]!) ms, p99 \(record.values["p99_ms"]!) ms over \(sorted.count) samples")
     }
 
     enum Sample: Sendable {
         case refused(ContinuousClock.Instant)
+    }
+}
+
+/// `latchkey-bench reach`: ``ReachBenchmark`` on its own, against a seeded stack.
+struct ReachCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reach",
+        abstract: "Revocation reach: from a session's revocation to the first refused read."
+    )
+
+    @Option(help: "auth's URL (the revocation goes here).")
+    var auth: String
+
+    @Option(help: "auth's URL for the fresh logins (the seeding replica).")
+    var loginAuth: String
+
+    @Option(help: "notes' URL (the reads go here).")
+    var notes: String
+
+    @Option(help: "The tokens file `seed` wrote.")
+    var tokens: String
+
+    @Option(help: "The JSON-lines file the record is appended to.")
+    var out: String
+
+    @Option(help: "Revocations to time.")
+    var samples = ReachBenchmark.defaultSamples
+
+    func run() async throws {
+        try await ReachBenchmark(
+            auth: self.auth,
+            loginAuth: self.loginAuth,
+            notes: self.notes,
+            tokens: self.tokens,
+            out: self.out,
+            samples: self.samples
+        )
+        .run()
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// One measurement: a round of one variant of one benchmark. `Scripts/bench.sh` and this tool append
-/// them to one JSON-lines file; the report reads it back.
+/// One measurement: a round of one variant of one benchmark. wrk (through `Benchmarks/wrk/rotate.lua`) and
+/// this tool append them to one JSON-lines file; the report reads it back.
 struct Record: Codable, Sendable {
     var bench: String
     var variant: String

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import NIOHTTP1
 
@@ -10,15 +11,8 @@ struct RefreshBenchmark {
     let seconds: Double
     let rounds: Int
     let concurrency: Int
-
-    init(options: inout Options) throws {
-        self.auth = try options.string("auth")
-        self.tokens = try options.string("tokens")
-        self.out = try options.string("out")
-        self.seconds = try options.double("seconds", default: 3)
-        self.rounds = try options.int("rounds", default: 3)
-        self.concurrency = try options.int("concurrency", default: 16)
-    }
+    /// Where each round's line goes (standard output alone; a log file within `run`).
+    var say: @Sendable (String) -> Void = { print($0) }
 
     /// One client's chain of refresh tokens.
     final class Chain: @unchecked Sendable {
@@ -66,9 +60,44 @@ struct RefreshBenchmark {
                     ]
                 )
                 try record.append(to: self.out)
-                print("refresh round \(round): \(Int(record.values["rps"]!)) rotations/s")
+                self.say("refresh round \(round): \(Int(record.values["rps"]!)) rotations/s")
             }
         }
+    }
+}
+
+/// `latchkey-bench refresh`: ``RefreshBenchmark`` on its own, against a seeded stack.
+struct RefreshCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "refresh", abstract: "Refresh rotations per second.")
+
+    @Option(help: "auth's URL.")
+    var auth: String
+
+    @Option(help: "The tokens file `seed` wrote.")
+    var tokens: String
+
+    @Option(help: "The JSON-lines file the records are appended to.")
+    var out: String
+
+    @Option(help: "Seconds per round.")
+    var seconds: Double = 3
+
+    @Option(help: "Rounds.")
+    var rounds = 3
+
+    @Option(help: "Clients, each rotating its own session's chain.")
+    var concurrency = 16
+
+    func run() async throws {
+        try await RefreshBenchmark(
+            auth: self.auth,
+            tokens: self.tokens,
+            out: self.out,
+            seconds: self.seconds,
+            rounds: self.rounds,
+            concurrency: self.concurrency
+        )
+        .run()
     }
 }
 

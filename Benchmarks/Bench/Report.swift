@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Turns the raw records of one `make bench` run into `latest.md` (tables a person reads, every figure
@@ -12,13 +13,6 @@ struct Report {
     let markdown: String
     let json: String
 
-    init(options: inout Options) throws {
-        self.raw = try options.string("raw")
-        self.meta = try options.string("meta")
-        self.markdown = try options.string("markdown")
-        self.json = try options.string("json")
-    }
-
     func run() throws {
         let records = try Record.load(from: self.raw)
         let meta = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: self.meta)))) as? [String: Any] ?? [:]
@@ -30,6 +24,27 @@ struct Report {
         try data.write(to: URL(fileURLWithPath: self.json))
         let met = builder.targets.filter { $0.met == true }.count
         print("report: \(met) of \(builder.targets.count) targets met; wrote \(self.markdown) and \(self.json)")
+    }
+}
+
+/// `latchkey-bench report`: ``Report`` on its own, e.g. to lay out the raw records of a kept work folder again.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Write latest.md and latest.json from raw records.")
+
+    @Option(help: "The raw records (raw.jsonl of a run).")
+    var raw: String
+
+    @Option(help: "The run's meta.json.")
+    var meta: String
+
+    @Option(help: "The Markdown report to write.")
+    var markdown: String
+
+    @Option(help: "The JSON report to write.")
+    var json: String
+
+    func run() throws {
+        try Report(raw: self.raw, meta: self.meta, markdown: self.markdown, json: self.json).run()
     }
 }
 

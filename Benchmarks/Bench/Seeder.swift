@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import NIOHTTP1
 
@@ -14,20 +15,11 @@ struct Seeder {
     let profile: String
     let users: Int
     let out: String
-    let stormAuth: String?
-    let stormUsers: Int
-    let stormOut: String?
-
-    init(options: inout Options) throws {
-        self.auth = try options.string("auth")
-        self.notes = try options.string("notes")
-        self.profile = try options.string("profile")
-        self.users = try options.int("users", default: 1000)
-        self.out = try options.string("out")
-        self.stormAuth = try? options.string("storm-auth")
-        self.stormUsers = try options.int("storm-users", default: 0)
-        self.stormOut = try? options.string("storm-out")
-    }
+    var stormAuth: String? = nil
+    var stormUsers = 0
+    var stormOut: String? = nil
+    /// Where progress lines go (standard output alone; a log file within `run`).
+    var say: @Sendable (String) -> Void = { print($0) }
 
     func run() async throws {
         try await withBenchHTTP(connections: 16) { http in try await self.seed(http) }
@@ -63,7 +55,7 @@ struct Seeder {
             return "\(access) \(userID) \(noteID) \(refresh) \(email)"
         }
         try (lines.joined(separator: "\n") + "\n").write(toFile: self.out, atomically: true, encoding: .utf8)
-        print("seeded \(self.users) users in \(ContinuousClock.now - started)")
+        self.say("seeded \(self.users) users in \(ContinuousClock.now - started)")
 
         if let stormAuth = self.stormAuth, let stormOut = self.stormOut, self.stormUsers > 0 {
             let emails = try await forEachConcurrently(Array(0..<self.stormUsers), width: 4) { index in
@@ -72,7 +64,7 @@ struct Seeder {
                 return email
             }
             try (emails.joined(separator: "\n") + "\n").write(toFile: stormOut, atomically: true, encoding: .utf8)
-            print("signed up \(self.stormUsers) storm users at the real bcrypt cost")
+            self.say("signed up \(self.stormUsers) storm users at the real bcrypt cost")
         }
     }
 }
@@ -91,5 +83,51 @@ struct SeededUser: Sendable {
             guard fields.count == 5 else { throw BenchError("bad line in \(path)") }
             return SeededUser(accessToken: fields[0], userID: fields[1], noteID: fields[2], refreshToken: fields[3], email: fields[4])
         }
+    }
+}
+
+/// `latchkey-bench seed`: ``Seeder`` on its own, against a stack someone else started.
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Make the benchmark's users: accounts, sessions, one note and a profile each."
+    )
+
+    @Option(help: "auth's URL (a replica with a low BCRYPT_COST makes this fast).")
+    var auth: String
+
+    @Option(help: "notes' URL.")
+    var notes: String
+
+    @Option(help: "profile's URL.")
+    var profile: String
+
+    @Option(help: "Users to make.")
+    var users = 1000
+
+    @Option(help: "The tokens file to write.")
+    var out: String
+
+    @Option(help: "auth at the real BCRYPT_COST, for the login storm's users.")
+    var stormAuth: String?
+
+    @Option(help: "Storm users to sign up.")
+    var stormUsers = 0
+
+    @Option(help: "The storm users' file (one e-mail a line).")
+    var stormOut: String?
+
+    func run() async throws {
+        try await Seeder(
+            auth: self.auth,
+            notes: self.notes,
+            profile: self.profile,
+            users: self.users,
+            out: self.out,
+            stormAuth: self.stormAuth,
+            stormUsers: self.stormUsers,
+            stormOut: self.stormOut
+        )
+        .run()
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Crypto
 import Foundation
 import Logging
@@ -21,15 +22,9 @@ struct VerifyBenchmark {
     let rounds: Int
     let tokenCount: Int
     /// Run only this variant (for profiling one path under callgrind or perf).
-    let only: String?
-
-    init(options: inout Options) throws {
-        self.out = try options.string("out")
-        self.seconds = try options.double("seconds", default: 1)
-        self.rounds = try options.int("rounds", default: 3)
-        self.tokenCount = try options.int("tokens", default: 1000)
-        self.only = try? options.string("only")
-    }
+    var only: String? = nil
+    /// Where each round's line goes (standard output alone; a log file within `run`).
+    var say: @Sendable (String) -> Void = { print($0) }
 
     /// A fetcher that always returns one key set.
     struct StaticFetcher: JWKSFetcher {
@@ -134,9 +129,36 @@ struct VerifyBenchmark {
                 values: ["ops_per_s": Double(count) / seconds, "us_per_op": seconds * 1e6 / Double(count), "ops": Double(count)]
             )
             try record.append(to: self.out)
-            print(
+            self.say(
                 "verify \(variant.name) round \(round): \(Int(Double(count) / seconds))/s, \(String(format: "%.2f", seconds * 1e6 / Double(count))) µs, \(count) calls"
             )
         }
+    }
+}
+
+/// `latchkey-bench verify`: ``VerifyBenchmark`` on its own (e.g. under callgrind; see bench/README.md).
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Token verification in process: TokenKit's verify against raw Ed25519."
+    )
+
+    @Option(help: "The JSON-lines file the records are appended to.")
+    var out: String
+
+    @Option(help: "Seconds each variant runs per round.")
+    var seconds: Double = 1
+
+    @Option(help: "Rounds.")
+    var rounds = 3
+
+    @Option(help: "Tokens in rotation.")
+    var tokens = 1000
+
+    @Option(help: "Run only this variant (raw, full, miss or hit), e.g. to profile it.")
+    var only: String?
+
+    func run() async throws {
+        try await VerifyBenchmark(out: self.out, seconds: self.seconds, rounds: self.rounds, tokenCount: self.tokens, only: self.only).run()
     }
 }
