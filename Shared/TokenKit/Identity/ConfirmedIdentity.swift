@@ -2,8 +2,8 @@ import Foundation
 
 /// A caller whose session `auth` confirmed active during this very request.
 ///
-/// Only ``SessionConfirmationMiddleware`` can make one (the initializer is `package`: no adopting service can),
-/// so a handler that takes a ``ConfirmedRequestContext`` cannot run without that check.
+/// Only TokenKitHummingbird's `SessionConfirmationMiddleware` can make one (the initializer is `package`: no adopting
+/// service can), so a handler that takes a `ConfirmedRequestContext` cannot run without that check.
 public struct ConfirmedIdentity: Sendable {
     /// The locally verified identity that was confirmed.
     public let local: LocalIdentity

@@ -33,8 +33,10 @@ public struct AccessTokenVerifier: Sendable {
 
     /// Verifies `token` and returns its claims.
     ///
-    /// - Parameter allowingExpired: accept a token past `exp` (only for self-reissue, which has its
-    ///   own `iat` window); every other rule still applies.
+    /// - Parameters:
+    ///   - token: the compact JWS as presented, without the `Bearer ` prefix.
+    ///   - allowingExpired: accept a token past `exp` (only for self-reissue, which has its
+    ///     own `iat` window); every other rule still applies.
     public func verify(_ token: String, allowingExpired: Bool = false) async throws(TokenVerificationError) -> AccessTokenClaims {
         let bytes = Array(token.utf8)
         guard bytes.count <= AccessTokenHeader.maximumTokenLength else { throw .invalid(.oversized) }

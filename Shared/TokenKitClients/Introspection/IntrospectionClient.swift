@@ -11,7 +11,7 @@ import TokenKit
 /// Uses the service's Basic credentials over a shared, pooled keep-alive HTTP client, and never
 /// waits longer than the timeout, which bounds the whole answer: from the first byte sent to the
 /// last byte of the body read (a peer that sends the head and stalls is cut off too). Anything but a clear answer from `auth` (refused connection,
-/// timeout, an unexpected status or body) is ``SessionCheckUnavailable``, which the confirmation
+/// timeout, an unexpected status or body) is `SessionCheckUnavailable` (TokenKit), which the confirmation
 /// middleware answers with 503 `auth-unavailable` and `Retry-After`: the request fails closed. An answer about another session or user counts as inactive.
 public struct IntrospectionClient: SessionStatusChecker {
     private let url: String
@@ -33,6 +33,8 @@ public struct IntrospectionClient: SessionStatusChecker {
     ///   - clientID: this service's introspection client id.
     ///   - clientSecret: its secret.
     ///   - timeout: the longest a confirmation may take, head and body (`INTROSPECTION_TIMEOUT_MS`).
+    ///   - httpClient: the shared, pooled client every call to `auth` goes through.
+    ///   - logger: where failed confirmations are logged (never with the token).
     public init(authURL: String, clientID: String, clientSecret: String, timeout: Duration, httpClient: HTTPClient, logger: Logger) {
         self.url = authURL.trimmingSuffix("/") + "/internal/v1/introspect"
         self.authorization = "Basic " + Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()

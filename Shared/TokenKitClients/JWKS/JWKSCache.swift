@@ -34,6 +34,7 @@ public actor JWKSCache: VerificationKeyProvider, Service {
 
     /// - Parameters:
     ///   - fetcher: where the key set comes from.
+    ///   - logger: where refreshes, failed fetches and unknown key ids are logged.
     ///   - unknownKeyRefetchInterval: at most one refetch for unknown `kid`s per this interval.
     ///   - refreshBounds: the background refresh period is the response's `max-age`, clamped here.
     ///   - verifiedTokens: a verifier cache to purge of the tokens of keys that leave the key set.

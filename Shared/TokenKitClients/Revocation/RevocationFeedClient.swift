@@ -8,7 +8,7 @@ import ServiceLifecycle
 import Synchronization
 import TokenKit
 
-/// Subscribes a resource service to `auth`'s revocation feed, fills ``RevokedSessions``, and hands
+/// Subscribes a resource service to `auth`'s revocation feed, fills `RevokedSessions` (TokenKit), and hands
 /// every account deletion to the service (which deletes that user's data).
 ///
 /// Connects at start with `after=0`, reads the replay, and treats the first heartbeat as the end
@@ -56,8 +56,11 @@ public final class RevocationFeedClient: Service, Sendable {
     ///   - authURL: the auth service's base URL.
     ///   - clientID: this service's client id (the introspection credentials).
     ///   - clientSecret: its secret.
+    ///   - httpClient: the client the stream is read with (it needs no read timeout: the heartbeat
+    ///     watchdog replaces a silent stream).
     ///   - revoked: the set to fill.
     ///   - heartbeatTimeout: reconnect when nothing arrives for this long (the feed beats every 2 s).
+    ///   - logger: where connections, replays, restarts of the sequence and unreadable events are logged.
     ///   - onAccountDeleted: called with the account id and time of every `account-deleted` event, on
     ///     the client's event loop (queue the work; do not wait). The replay repeats deletions up to 30
     ///     days old, so the handler must be idempotent.

@@ -4,7 +4,7 @@ import NIOCore
 import TokenKit
 
 /// The context of a route that requires a caller whose session `auth` confirmed in this request:
-/// writes and token re-issue. Its only identity is a ``ConfirmedIdentity``.
+/// writes and token re-issue. Its only identity is a `ConfirmedIdentity` (TokenKit).
 public struct ConfirmedRequestContext<Parent: IdentityRequestContext>: ChildRequestContext, RemoteAddressRequestContext {
     public typealias ParentContext = Parent
     public var coreContext: CoreRequestContextStorage

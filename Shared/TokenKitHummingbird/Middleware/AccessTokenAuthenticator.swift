@@ -4,7 +4,7 @@ import Logging
 import Metrics
 import TokenKit
 
-/// Verifies the request's access token locally and records the caller as a ``LocalIdentity``.
+/// Verifies the request's access token locally and records the caller as a `LocalIdentity` (TokenKit).
 ///
 /// A request without a token passes through without an identity (the route's context then
 /// answers 401 `token-missing`); a request with a bad token is refused with 401 and an RFC 6750
@@ -18,8 +18,11 @@ public struct AccessTokenAuthenticator<Context: IdentityRequestContext>: Authent
     private let cookieNames: TokenCookieNames
     private let revokedSessions: RevokedSessions?
 
-    /// - Parameter revokedSessions: sessions the revocation feed reported; their tokens are refused
-    ///   with 401 `session-ended` although they verify. Nil where no feed is kept (auth itself).
+    /// - Parameters:
+    ///   - verifier: the strict verifier, with this service's policy and the published keys.
+    ///   - cookieNames: the cookie names of this service's `COOKIE_SECURE` setting; only those are read.
+    ///   - revokedSessions: sessions the revocation feed reported; their tokens are refused
+    ///     with 401 `session-ended` although they verify. Nil where no feed is kept (auth itself).
     public init(verifier: AccessTokenVerifier, cookieNames: TokenCookieNames, revokedSessions: RevokedSessions? = nil) {
         self.verifier = verifier
         self.cookieNames = cookieNames

@@ -3,7 +3,7 @@ import HummingbirdAuth
 import TokenKit
 
 /// Confirms the caller's session online before a dangerous action, and only then records a
-/// ``ConfirmedIdentity`` in the context.
+/// `ConfirmedIdentity` (TokenKit) in the context.
 ///
 /// Inactive session: 401 `session-ended`. Checker unavailable: 503 `auth-unavailable` with the
 /// checker's `Retry-After`, so the action fails closed; any other error of the checker passes through.
