@@ -9,7 +9,7 @@ struct LatchkeyBench: ParsableCommand {
         commandName: "latchkey-bench",
         abstract: "The benchmarks of `make bench` (bench/README.md).",
         subcommands: [
-            RunCommand.self, VerifyCommand.self, SeedCommand.self, RefreshCommand.self, ReachCommand.self, ReportCommand.self,
+            RunCommand.self, VerifyCommand.self, TracingCommand.self, SeedCommand.self, RefreshCommand.self, ReachCommand.self, ReportCommand.self,
             ProbeCommand.self,
         ]
     )

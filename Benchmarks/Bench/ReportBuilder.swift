@@ -115,6 +115,32 @@ struct ReportBuilder {
         )
         self.target("verify.hit_us", "Cache hit ≤ 5 µs", self.results.values("verify", "hit", "us_per_op"), .atMost, 5, "µs")
         self.targetLines(["verify.full_vs_raw", "verify.hit_us"])
+        self.line("")
+        self.line("What tracing costs a request while it is off (no `OTEL_*` setting), in process, no sockets: one route")
+        self.line("without tracing, as the services' router recipe builds it with tracing off, and behind Hummingbird's")
+        self.line("`TracingMiddleware` with the no-op tracer (which still computes every span attribute; the recipe leaves it out).")
+        self.line("")
+        self.table(
+            id: "tracing",
+            rows: [
+                Row(bench: "tracing", variant: "untraced", label: "router without `TracingMiddleware`"),
+                Row(bench: "tracing", variant: "off", label: "the services' router recipe, tracing off"),
+                Row(bench: "tracing", variant: "noop", label: "router with `TracingMiddleware` and the no-op tracer"),
+            ],
+            columns: [
+                Column(title: "requests/s", metric: "ops_per_s", format: Self.rate),
+                Column(title: "µs each", metric: "us_per_op", format: Self.micro),
+            ]
+        )
+        self.target(
+            "tracing.off_vs_untraced",
+            "Tracing off costs nothing measurable: the recipe ≥ 0.95 × the untraced router (requests/s)",
+            self.results.paired("tracing", "off", "untraced", "ops_per_s", /),
+            .atLeast,
+            0.95,
+            "×"
+        )
+        self.targetLines(["tracing.off_vs_untraced"])
     }
 
     private mutating func reads() {

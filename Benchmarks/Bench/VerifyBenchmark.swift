@@ -73,64 +73,19 @@ struct VerifyBenchmark {
         }
         let publicKey = key.privateKey.publicKey
 
-        let variants: [Variant] = [
-            Variant(name: "raw") { index in
+        let variants: [InterleavedVariants.Variant] = [
+            InterleavedVariants.Variant(name: "raw") { index in
                 let item = raw[index % raw.count]
                 guard publicKey.isValidSignature(item.signature, for: item.message) else { throw BenchError("raw verify failed") }
             },
-            Variant(name: "full") { index in _ = try await full.verify(tokens[index % tokens.count]) },
-            Variant(name: "miss") { index in _ = try await missing.verify(tokens[index % tokens.count]) },
-            Variant(name: "hit") { index in _ = try await cached.verify(tokens[index % tokens.count]) },
+            InterleavedVariants.Variant(name: "full") { index in _ = try await full.verify(tokens[index % tokens.count]) },
+            InterleavedVariants.Variant(name: "miss") { index in _ = try await missing.verify(tokens[index % tokens.count]) },
+            InterleavedVariants.Variant(name: "hit") { index in _ = try await cached.verify(tokens[index % tokens.count]) },
         ].filter { self.only == nil || $0.name == self.only }
         for round in 1...self.rounds {
-            try await self.measure(variants, round: round)
-        }
-    }
-
-    /// One way of verifying, called with 0, 1, 2, …
-    struct Variant {
-        let name: String
-        let operation: (Int) async throws -> Void
-    }
-
-    /// Runs the variants in turns of about 10 ms each (raw, full, miss, hit, raw, …) until each has had
-    /// `seconds`, and records each one's operations per second and µs each. Interleaving this finely
-    /// means a noisy neighbour slows every variant alike, so their ratios hold even on a busy machine.
-    private func measure(_ variants: [Variant], round: Int) async throws {
-        let clock = ContinuousClock()
-        var batch: [Int] = []
-        for variant in variants {
-            // Warm up (caches, branch predictors, first allocations), then size a ~10 ms turn.
-            let started = clock.now
-            for index in 0..<200 { try await variant.operation(index) }
-            let perCall = (clock.now - started).milliseconds / 200
-            batch.append(max(1, Int(10 / max(perCall, 1e-6))))
-        }
-        var counts = [Int](repeating: 0, count: variants.count)
-        var elapsed = [Duration](repeating: .zero, count: variants.count)
-        let budget = Duration.milliseconds(Int64(self.seconds * 1000))
-        while elapsed.contains(where: { $0 < budget }) {
-            for (slot, variant) in variants.enumerated() where elapsed[slot] < budget {
-                let started = clock.now
-                for _ in 0..<batch[slot] {
-                    try await variant.operation(counts[slot])
-                    counts[slot] += 1
-                }
-                elapsed[slot] += clock.now - started
-            }
-        }
-        for (slot, variant) in variants.enumerated() {
-            let seconds = elapsed[slot].milliseconds / 1000
-            let count = counts[slot]
-            let record = Record(
-                bench: "verify",
-                variant: variant.name,
-                round: round,
-                values: ["ops_per_s": Double(count) / seconds, "us_per_op": seconds * 1e6 / Double(count), "ops": Double(count)]
-            )
-            try record.append(to: self.out)
-            self.say(
-                "verify \(variant.name) round \(round): \(Int(Double(count) / seconds))/s, \(String(format: "%.2f", seconds * 1e6 / Double(count))) µs, \(count) calls"
+            try await InterleavedVariants(bench: "verify", noun: "calls", out: self.out, seconds: self.seconds, say: self.say).measure(
+                variants,
+                round: round
             )
         }
     }

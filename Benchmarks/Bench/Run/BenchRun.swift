@@ -36,6 +36,7 @@ struct BenchRun {
             try await self.inProcess("verification benchmark", "verify.log") { say in
                 try await CPUPinning.onOneCore {
                     try await VerifyBenchmark(out: self.settings.raw, seconds: 1, rounds: self.settings.rounds, tokenCount: 1000, say: say).run()
+                    try await TracingOverheadBenchmark(out: self.settings.raw, seconds: 1, rounds: self.settings.rounds, say: say).run()
                 }
             }
         }

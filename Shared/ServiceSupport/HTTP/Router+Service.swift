@@ -2,7 +2,7 @@ import Hummingbird
 
 extension Router where Context == ServiceRequestContext {
     /// The one router recipe of every listener of every service (auth's public and internal ports,
-    /// notes, profile): the request id, the request's trace span (a no-op unless tracing is on),
+    /// notes, profile): the request id, the request's trace span (only when tracing is on),
     /// the request log line (at `debug`), problem+json for every error, request metrics, then the
     /// database gate (503 at once while the database does not answer), in that order.
     ///
@@ -13,8 +13,10 @@ extension Router where Context == ServiceRequestContext {
     public static func service(databaseHealth: DatabaseHealth, servedWithoutDatabase: Set<String> = []) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
-        // The admin API finds accounts by `?email=`: never an e-mail in a span.
-        router.add(middleware: TracingMiddleware(recordingHeaders: [], redactingQueryParameters: ["email"]))
+        if Observability.isTracing {
+            // The admin API finds accounts by `?email=`: never an e-mail in a span.
+            router.add(middleware: TracingMiddleware(recordingHeaders: [], redactingQueryParameters: ["email"]))
+        }
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: MetricsMiddleware())
