@@ -191,6 +191,7 @@ let package = Package(
                 .byName(name: "TokenKit"),
                 .byName(name: "TokenKitHummingbird"),
                 .byName(name: "TokenKitClients"),
+                .byName(name: "ServiceSupport"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
