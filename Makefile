@@ -135,6 +135,12 @@ examples-test: ## The Python example service against the real auth (needs python
 	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
 	Scripts/test-examples.sh
 
+# Scripts/docs.sh: DocC archives of TokenKit, TokenKitHummingbird and TokenKitClients (swift-docc-plugin) in
+# .build/docs/, every DocC warning an error (~1 min once the targets are built).
+.PHONY: docs
+docs: ## DocC documentation of the three library products into .build/docs (DocC warnings fail it)
+	SWIFT="$(SWIFT)" Scripts/docs.sh
+
 # Tests/fuzz/run.sh: starts the debug executables with a throwaway PostgreSQL and runs schemathesis
 # (pinned, in .build/fuzz-venv) against docs/openapi/*.yaml: no generated request may get a 5xx.
 # FUZZ_MAX_EXAMPLES (default 25 per operation) and FUZZ_MAX_TIME (default 25 s per run, 6 runs) bound it.
