@@ -7,7 +7,7 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 # Extra flags for `swift test` only (e.g. SWIFT_TEST_FLAGS="--filter TokenKitTests").
 SWIFT_TEST_FLAGS ?=
-FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks
+FORMAT_PATHS := Package.swift Shared Services Tests Benchmarks Examples/bookmarks/Package.swift Examples/bookmarks/Sources Examples/bookmarks/Tests
 
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
@@ -134,6 +134,14 @@ tracing-test: ## Tracing across notes/profile and auth against an OTLP receiver;
 examples-test: ## The Python example service against the real auth (needs python3; makes .local/examples-venv if needed)
 	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
 	Scripts/test-examples.sh
+
+# Scripts/test-examples-swift.sh: Examples/bookmarks (a fourth Swift service, its own package depending on the TokenKit
+# products by path, as an outside package would) built and run against the real auth, the gateway and a throwaway
+# PostgreSQL (its first build compiles its dependencies: ~7 min; then ~25 s). Needs .build/debug/auth (make test).
+.PHONY: examples-swift-test
+examples-swift-test: ## The Swift example service (Examples/bookmarks) against the real auth (needs .build/debug/auth)
+	$(SWIFT) build --product auth $(SWIFT_BUILD_FLAGS)
+	Scripts/test-examples-swift.sh
 
 # Scripts/docs.sh: DocC archives of TokenKit, TokenKitHummingbird and TokenKitClients (swift-docc-plugin) in
 # .build/docs/, every DocC warning an error (~1 min once the targets are built).
