@@ -54,6 +54,18 @@ import Testing
         BadCase(name: "INTERNAL_PORT=0", changes: ["INTERNAL_PORT": "0"], variable: "INTERNAL_PORT"),
         BadCase(name: "INTERNAL_PORT of a word", changes: ["INTERNAL_PORT": "internal"], variable: "INTERNAL_PORT"),
         BadCase(name: "INTERNAL_PORT equal to PORT", changes: ["INTERNAL_PORT": "8081"], variable: "INTERNAL_PORT"),
+        BadCase(name: "DATABASE_POOL_SIZE=0", changes: ["DATABASE_POOL_SIZE": "0"], variable: "DATABASE_POOL_SIZE"),
+        BadCase(
+            name: "ADMIN_CLIENTS sharing an introspection id",
+            changes: ["INTROSPECTION_CLIENTS": "notes:s", "ADMIN_CLIENTS": "notes:other"],
+            variable: "ADMIN_CLIENTS"
+        ),
+        BadCase(
+            name: "AUTH_SECRET_KEY_PREVIOUS too short",
+            changes: ["AUTH_SECRET_KEY_PREVIOUS": TestSettings.randomSecretKey(bytes: 16)],
+            variable: "AUTH_SECRET_KEY_PREVIOUS"
+        ),
+        BadCase(name: "SESSIONS_PER_ACCOUNT_MAX=0", changes: ["SESSIONS_PER_ACCOUNT_MAX": "0"], variable: "SESSIONS_PER_ACCOUNT_MAX"),
     ]
 
     /// Each bad environment throws a `SettingsError` that names the variable, in its message too.

@@ -44,7 +44,7 @@ public struct ResourceServiceFoundation: Sendable {
         self.settings = settings
         self.logger = logger
         self.postgres = PostgresClient(
-            configuration: try settings.common.databaseURL.clientConfiguration(),
+            configuration: try settings.common.databaseClientConfiguration(),
             backgroundLogger: logger.cappedForDatabase
         )
         self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)

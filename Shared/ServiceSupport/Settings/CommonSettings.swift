@@ -1,4 +1,5 @@
 import Logging
+import PostgresNIO
 
 /// The settings every service reads: where to listen, its database, logging, issuer and cookies.
 public struct CommonSettings: Sendable {
@@ -9,6 +10,8 @@ public struct CommonSettings: Sendable {
     public var logFormat: LogFormat
     public var issuer: String
     public var cookieSecure: Bool
+    /// `DATABASE_POOL_SIZE`: the most database connections this process opens.
+    public var databasePoolSize: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -17,7 +20,8 @@ public struct CommonSettings: Sendable {
         logLevel: Logger.Level = .info,
         logFormat: LogFormat = .text,
         issuer: String = "latchkey",
-        cookieSecure: Bool = true
+        cookieSecure: Bool = true,
+        databasePoolSize: Int = 20
     ) {
         self.host = host
         self.port = port
@@ -26,9 +30,11 @@ public struct CommonSettings: Sendable {
         self.logFormat = logFormat
         self.issuer = issuer
         self.cookieSecure = cookieSecure
+        self.databasePoolSize = databasePoolSize
     }
 
-    /// Reads `HOST`, `PORT`, `DATABASE_URL`, `LOG_LEVEL`, `LOG_FORMAT`, `JWT_ISSUER` and `COOKIE_SECURE`.
+    /// Reads `HOST`, `PORT`, `DATABASE_URL`, `DATABASE_POOL_SIZE`, `LOG_LEVEL`, `LOG_FORMAT`, `JWT_ISSUER` and
+    /// `COOKIE_SECURE`.
     public init(reader: SettingsReader, defaultPort: Int) throws {
         self.host = reader.string("HOST", default: "127.0.0.1")
         self.port = try reader.integer("PORT", default: defaultPort, in: 0...65535)
@@ -44,6 +50,12 @@ public struct CommonSettings: Sendable {
         self.logFormat = logFormat
         self.issuer = reader.string("JWT_ISSUER", default: "latchkey")
         self.cookieSecure = try reader.boolean("COOKIE_SECURE", default: true)
+        self.databasePoolSize = try reader.integer("DATABASE_POOL_SIZE", default: 20, in: 1...1000)
+    }
+
+    /// The database client's configuration: `DATABASE_URL` with `DATABASE_POOL_SIZE` connections at most.
+    public func databaseClientConfiguration() throws -> PostgresClient.Configuration {
+        try self.databaseURL.clientConfiguration(maximumConnections: self.databasePoolSize)
     }
 }
 

@@ -58,7 +58,7 @@ struct AuthCore: Sendable {
         self.clock = clock
         self.logger = logger
         self.postgres = PostgresClient(
-            configuration: try settings.common.databaseURL.clientConfiguration(),
+            configuration: try settings.common.databaseClientConfiguration(),
             backgroundLogger: logger.cappedForDatabase
         )
         self.databaseHealth = try DatabaseHealth(url: settings.common.databaseURL, logger: logger)
