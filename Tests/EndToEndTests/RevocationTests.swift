@@ -26,6 +26,19 @@ extension SharedStackSuite {
             #expect(revoked.status == 204)
             let revokedAt = ContinuousClock.now
 
+            // The reads are watched from the moment the revocation answered, while the writes below are sent:
+            // measured after the writes instead, the reach included their four round trips to notes and auth
+            // (over 1 s at the full suite's start, where CI once measured 1.03-3.19 s).
+            let readURLs = [stack.url(.notes, "/v1/notes"), noteURL, stack.url(.profile, "/v1/profile")]
+            let refusals = Task {
+                try await withThrowingTaskGroup(of: (response: TestResponse, after: Duration).self) { group in
+                    for url in readURLs {
+                        group.addTask { try await Self.firstRefusal(of: url, token: first.accessToken, since: revokedAt) }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+            }
+
             for response in [
                 try await HTTP.send(.post, stack.url(.notes, "/v1/notes"), bearer: first.accessToken, json: ["title": "after"]),
                 try await HTTP.send(.patch, noteURL, bearer: first.accessToken, json: ["title": "changed"]),
@@ -36,8 +49,7 @@ extension SharedStackSuite {
                 #expect(response.header("WWW-Authenticate")?.contains(#"error="invalid_token""#) == true)
             }
 
-            for url in [stack.url(.notes, "/v1/notes"), noteURL, stack.url(.profile, "/v1/profile")] {
-                let refused = try await Self.firstRefusal(of: url, token: first.accessToken, since: revokedAt)
+            for refused in try await refusals.value {
                 ProblemCheck.expect(refused.response, status: 401, type: "session-ended")
                 #expect(refused.after <= .seconds(1), "a read of the revoked session was still served \(refused.after) after the revocation")
             }
